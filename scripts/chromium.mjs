@@ -56,10 +56,10 @@ export const PLAYWRIGHT_CHROMIUM_ARGS = CHROMIUM_ARGS.filter(
   arg.startsWith('--enable-features=') ? [arg, ...ENABLED_BY_PLAYWRIGHT].join(',') : arg
 );
 
-const HOW_TO_GET_ONE = `The browser tests need a Chromium. Any one of these will do:
-  - Debian/Ubuntu:      sudo apt-get install -y chromium
+const HOW_TO_GET_ONE = `The browser tests need a full Chromium. Any one of these will do:
+  - on Debian or Ubuntu:          sudo apt-get install -y chromium
   - where downloads are allowed:  npx playwright install chromium
-  - an installed Chromium or Chrome elsewhere:  export CHROMIUM_PATH=/path/to/chromium
+  - with one installed elsewhere: export CHROMIUM_PATH=/path/to/chromium
 Looked for: $CHROMIUM_PATH, $CHROME_PATH, ${SYSTEM_CHROMIUM_PATHS.join(', ')}, Playwright's bundled chromium.`;
 
 /**
