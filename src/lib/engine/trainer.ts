@@ -1,0 +1,435 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { backward } from './bptt';
+import { makeCell } from './cells';
+import { perStepNorm, recurrentJacobians, spectralNorms, stackRecords } from './diagnostics';
+import { initParameters } from './init';
+import type { InitNote, ParamArrays } from './init';
+import { lossGradient } from './loss';
+import { forward, recurrentWeights } from './network';
+import type { Params } from './network';
+import { clipGradients, Optimizer, squaredNorms } from './optim';
+import { eigenvalues } from './spectrum';
+import { GATES, layerDirections } from './types';
+import type {
+  ClipKind,
+  InitSpec,
+  LayerDirection,
+  LossKind,
+  NetworkSpec,
+  OptimizerKind
+} from './types';
+
+/** Everything that defines a training run, as the engine sees it. */
+export interface TrainingSpec {
+  network: NetworkSpec;
+  init: InitSpec;
+  optimizer: OptimizerKind;
+  learningRate: number;
+  clipping: ClipKind;
+  clipThreshold: number;
+  /** Truncated BPTT window k; 0 = full BPTT. */
+  truncation: number;
+  loss: LossKind;
+}
+
+/** One batch as plain numbers, time-major. */
+export interface Batch {
+  /** Sequence length T and batch size B. */
+  T: number;
+  B: number;
+  /** Inputs x, [T, B, I]. */
+  x: Float32Array;
+  /** Targets y*, [T_out, B, O] (T_out = T for the per-step readout, else 1). */
+  target: Float32Array;
+  /** Optional loss weights, [T_out, B]; default all ones. */
+  mask?: Float32Array;
+}
+
+/** Where a value first stopped being finite, in causal order: states, loss, gradients. */
+export interface NonFinite {
+  quantity: 'h' | 'c' | 'loss' | 'dL/dh' | 'dL/dc' | 'gradient';
+  /** Layer and direction (`l0`, `l1_reverse`), or the parameter name for a gradient. */
+  where?: string;
+  /** Time step t (0-based), for per-step quantities. */
+  step?: number;
+  message: string;
+}
+
+/** Per-step numbers of one layer and direction, each [T]. */
+export interface DirectionNorms {
+  dir: LayerDirection;
+  /** ||h_t||_F over batch and units. */
+  hNorm: Float32Array;
+  /** ||c_t||_F (LSTM). */
+  cNorm?: Float32Array;
+  /** ||dL/dh_t||_F, the total derivative (through the readout, later steps and upper layers). */
+  gradNormPerStep: Float32Array;
+  /** ||dL/dc_t||_F (LSTM), total. */
+  cellGradNormPerStep?: Float32Array;
+}
+
+export interface StepReport {
+  /** Updates applied so far (after this one). */
+  step: number;
+  loss: number;
+  /** Global gradient norm √(Σ_p ||g_p||²) before and after clipping. */
+  gradNormBefore: number;
+  gradNormAfter: number;
+  clipped: boolean;
+  directions: DirectionNorms[];
+  /** Set when something was not finite: the update was then skipped. */
+  nonFinite: NonFinite | null;
+}
+
+/** A direction's full picture at one moment. Trace arrays are [T, B, H]. */
+export interface DirectionInspection extends DirectionNorms {
+  /** ||∂h_t/∂h_{t−1}||₂ (largest singular value) for the inspected batch item, [T]. */
+  jacobianNorm: Float32Array;
+  /** Eigenvalues of each gate block of W_hh (one block, `a`, for the vanilla cell). */
+  eigenvalues: { gate: string; re: Float64Array; im: Float64Array; spectralRadius: number }[];
+  trace: {
+    h: Float32Array;
+    c?: Float32Array;
+    pre: Record<string, Float32Array>;
+    gates: Record<string, Float32Array>;
+  };
+}
+
+export interface Inspection {
+  loss: number;
+  /** Outputs y, [T_out, B, O]. */
+  output: Float32Array;
+  directions: DirectionInspection[];
+  /** dL/dθ by parameter name, before clipping. */
+  grads: ParamArrays;
+  gradNorm: number;
+  nonFinite: NonFinite | null;
+  /** The batch item whose Jacobians were computed. */
+  batchItem: number;
+}
+
+/** √(Σ values), in float64. */
+function rootOfSum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return Math.sqrt(total);
+}
+
+function firstNonFinite(values: ArrayLike<number>, order: number[]): number {
+  for (const t of order) if (!Number.isFinite(values[t])) return t;
+  return -1;
+}
+
+/** Owns a network's parameters and optimizer state, and runs training steps on batches. */
+export class Trainer {
+  private params: Params;
+  readonly optimizer: Optimizer;
+  readonly names: string[];
+  /** What the initializer could not do as asked. */
+  readonly notes: InitNote[];
+
+  private constructor(
+    readonly spec: TrainingSpec,
+    params: ParamArrays,
+    notes: InitNote[] = []
+  ) {
+    this.params = {};
+    for (const [name, { shape, values }] of Object.entries(params))
+      this.params[name] = tf.tensor(values, shape);
+    this.names = Object.keys(params);
+    this.optimizer = new Optimizer(spec.optimizer, spec.learningRate);
+    this.notes = notes;
+  }
+
+  /** Draws the initial parameters from the spec's seed. */
+  static create(spec: TrainingSpec): Trainer {
+    const { params, notes } = initParameters(spec.network, spec.init);
+    return new Trainer(spec, params, notes);
+  }
+
+  /** Starts from given parameters (e.g. a run file's). */
+  static fromParameters(spec: TrainingSpec, params: ParamArrays): Trainer {
+    return new Trainer(spec, params);
+  }
+
+  get updates(): number {
+    return this.optimizer.updates;
+  }
+
+  private tensors(batch: Batch) {
+    const { network } = this.spec;
+    const tOut = network.readout === 'step' ? batch.T : 1;
+    return {
+      x: tf.tensor3d(batch.x, [batch.T, batch.B, network.inputSize]),
+      target: tf.tensor3d(batch.target, [tOut, batch.B, network.outputSize]),
+      mask: batch.mask ? tf.tensor2d(batch.mask, [tOut, batch.B]) : undefined
+    };
+  }
+
+  /** Forward, loss, BPTT and the per-step norms, all as tensors (inside the caller's tidy). */
+  private pass(batch: Batch) {
+    const { x, target, mask } = this.tensors(batch);
+    const options = { truncation: this.spec.truncation };
+    const fwd = forward(this.spec.network, this.params, x, options);
+    const { loss, dY } = lossGradient(this.spec.loss, fwd.output, target, mask);
+    const bp = backward(this.spec.network, this.params, fwd, dY, options);
+    const passes = fwd.layers.flat();
+    const norms = bp.directions.map((g, i) => ({
+      h: perStepNorm(passes[i].states),
+      c: passes[i].records[0].c
+        ? perStepNorm(tf.stack(passes[i].records.map((r) => r.c!)))
+        : undefined,
+      dh: perStepNorm(g.dh),
+      dc: g.dc ? perStepNorm(g.dc) : undefined
+    }));
+    const squared = squaredNorms(bp.grads, this.names);
+    return { fwd, loss, bp, norms, squared, passes };
+  }
+
+  private async readNorms(
+    norms: { h: tf.Tensor; c?: tf.Tensor; dh: tf.Tensor; dc?: tf.Tensor }[]
+  ): Promise<DirectionNorms[]> {
+    const dirs = layerDirections(this.spec.network);
+    const read = async (t?: tf.Tensor) => (t ? ((await t.data()) as Float32Array) : undefined);
+    return Promise.all(
+      norms.map(async (n, i) => ({
+        dir: dirs[i],
+        hNorm: (await read(n.h))!,
+        cNorm: await read(n.c),
+        gradNormPerStep: (await read(n.dh))!,
+        cellGradNormPerStep: await read(n.dc)
+      }))
+    );
+  }
+
+  /** Finds the first non-finite quantity in causal order, or null. */
+  private locateNonFinite(
+    directions: DirectionNorms[],
+    loss: number,
+    squared: ArrayLike<number>
+  ): NonFinite | null {
+    const T = directions[0].hNorm.length;
+    const forwardOrder = (reverse: boolean) =>
+      Array.from({ length: T }, (_, p) => (reverse ? T - 1 - p : p));
+    // Forward quantities: the earliest time at which any direction or layer breaks, bottom layer first.
+    for (const [quantity, pick] of [
+      ['h', (d: DirectionNorms) => d.hNorm],
+      ['c', (d: DirectionNorms) => d.cNorm]
+    ] as const) {
+      for (const d of directions) {
+        const values = pick(d);
+        if (!values) continue;
+        const t = firstNonFinite(values, forwardOrder(d.dir.reverse));
+        if (t >= 0)
+          return {
+            quantity,
+            where: d.dir.suffix,
+            step: t,
+            message: `${quantity}_t became non-finite at step t=${t} (layer ${d.dir.layer}${d.dir.reverse ? ', backward direction' : ''}): the forward pass overflowed.`
+          };
+      }
+    }
+    if (!Number.isFinite(loss)) return { quantity: 'loss', message: `The loss is ${loss}.` };
+    for (const [quantity, pick] of [
+      ['dL/dh', (d: DirectionNorms) => d.gradNormPerStep],
+      ['dL/dc', (d: DirectionNorms) => d.cellGradNormPerStep]
+    ] as const) {
+      for (const d of [...directions].reverse()) {
+        const values = pick(d);
+        if (!values) continue;
+        const t = firstNonFinite(values, forwardOrder(!d.dir.reverse));
+        if (t >= 0)
+          return {
+            quantity,
+            where: d.dir.suffix,
+            step: t,
+            message: `||${quantity}_t|| became non-finite at step t=${t} (layer ${d.dir.layer}${d.dir.reverse ? ', backward direction' : ''}): the gradient exploded going back through time.`
+          };
+      }
+    }
+    for (let i = 0; i < this.names.length; i++)
+      if (!Number.isFinite(squared[i]))
+        return {
+          quantity: 'gradient',
+          where: this.names[i],
+          message: `The gradient of ${this.names[i]} is not finite (its norm overflowed).`
+        };
+    return null;
+  }
+
+  /**
+   * One training step: forward, loss, BPTT, clipping, update. If any state, the loss or any
+   * gradient is not finite, no update is made and the report says where it broke.
+   */
+  async train(batch: Batch): Promise<StepReport> {
+    const kept = tf.tidy(() => {
+      const { loss, bp, norms, squared } = this.pass(batch);
+      return { loss, grads: bp.grads, norms, squared };
+    });
+    const [lossValue, squared, directions] = await Promise.all([
+      kept.loss.data().then((d) => d[0]),
+      kept.squared.data(),
+      this.readNorms(kept.norms)
+    ]);
+    const gradNormBefore = rootOfSum(squared);
+    const nonFinite = this.locateNonFinite(directions, lossValue, squared);
+    let gradNormAfter = gradNormBefore;
+    let clipped = false;
+    if (!nonFinite) {
+      const normTensor = tf.scalar(gradNormBefore);
+      const clippedGrads = clipGradients(
+        kept.grads,
+        this.spec.clipping,
+        this.spec.clipThreshold,
+        normTensor
+      );
+      normTensor.dispose();
+      if (this.spec.clipping === 'norm') {
+        const scale = Math.min(1, this.spec.clipThreshold / (gradNormBefore + 1e-6));
+        gradNormAfter = gradNormBefore * scale;
+        clipped = scale < 1;
+      } else if (this.spec.clipping === 'value') {
+        const after = squaredNorms(clippedGrads, this.names);
+        const values = await after.data();
+        after.dispose();
+        gradNormAfter = rootOfSum(values);
+        clipped = gradNormAfter < gradNormBefore;
+      }
+      this.params = this.optimizer.apply(this.params, clippedGrads);
+      tf.dispose(clippedGrads);
+    }
+    tf.dispose(kept);
+    return {
+      step: this.updates,
+      loss: lossValue,
+      gradNormBefore,
+      gradNormAfter,
+      clipped,
+      directions,
+      nonFinite
+    };
+  }
+
+  /** Loss and per-step norms for a batch, without updating anything: the cheap look. */
+  async measure(batch: Batch): Promise<{
+    loss: number;
+    gradNorm: number;
+    directions: DirectionNorms[];
+    nonFinite: NonFinite | null;
+  }> {
+    const kept = tf.tidy(() => {
+      const { loss, norms, squared } = this.pass(batch);
+      return { loss, norms, squared };
+    });
+    const [loss, squared, directions] = await Promise.all([
+      kept.loss.data().then((d) => d[0]),
+      kept.squared.data(),
+      this.readNorms(kept.norms)
+    ]);
+    tf.dispose(kept);
+    return {
+      loss,
+      gradNorm: rootOfSum(squared),
+      directions,
+      nonFinite: this.locateNonFinite(directions, loss, squared)
+    };
+  }
+
+  /**
+   * Everything the views show, for one batch and the current parameters, without updating them:
+   * the trace, per-step norms, the recurrent Jacobian norms of one batch item, W_hh's eigenvalues,
+   * the outputs and every gradient.
+   */
+  async inspect(batch: Batch, options: { batchItem?: number } = {}): Promise<Inspection> {
+    const batchItem = Math.min(options.batchItem ?? 0, batch.B - 1);
+    const cell = makeCell(this.spec.network.cell, this.spec.network.activation);
+    const kept = tf.tidy(() => {
+      const { fwd, loss, bp, norms, squared, passes } = this.pass(batch);
+      const traces = passes.map((p) => {
+        const stacked = stackRecords(p);
+        const jacobians = recurrentJacobians(
+          cell,
+          recurrentWeights(this.params, p.dir.suffix),
+          stacked,
+          batchItem
+        );
+        return {
+          h: stacked.h,
+          c: stacked.c,
+          pre: stacked.pre,
+          gates: stacked.gates,
+          jacobianNorm: spectralNorms(jacobians)
+        };
+      });
+      return { loss, output: fwd.output, grads: bp.grads, norms, squared, traces };
+    });
+    const read = async (t: tf.Tensor) => (await t.data()) as Float32Array;
+    const readAll = async (fields: Record<string, tf.Tensor>) =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(fields).map(async ([k, v]) => [k, await read(v)] as const))
+      );
+    const [lossValue, output, squared, norms, traces, gradArrays, weights] = await Promise.all([
+      kept.loss.data().then((d) => d[0]),
+      read(kept.output),
+      kept.squared.data(),
+      this.readNorms(kept.norms),
+      Promise.all(
+        kept.traces.map(async (t) => ({
+          h: await read(t.h),
+          c: t.c ? await read(t.c) : undefined,
+          pre: await readAll(t.pre),
+          gates: await readAll(t.gates),
+          jacobianNorm: await read(t.jacobianNorm)
+        }))
+      ),
+      readAll(kept.grads),
+      Promise.all(
+        layerDirections(this.spec.network).map((d) => read(this.params[`weight_hh_${d.suffix}`]))
+      )
+    ]);
+    tf.dispose(kept);
+    const H = this.spec.network.hidden;
+    const gates = GATES[this.spec.network.cell];
+    const directions: DirectionInspection[] = norms.map((n, i) => ({
+      ...n,
+      jacobianNorm: traces[i].jacobianNorm,
+      eigenvalues: gates.map((gate, g) => {
+        const block = weights[i].subarray(g * H * H, (g + 1) * H * H);
+        const { re, im } = eigenvalues({ n: H, values: block });
+        let radius = 0;
+        for (let j = 0; j < re.length; j++) radius = Math.max(radius, Math.hypot(re[j], im[j]));
+        return { gate, re, im, spectralRadius: radius };
+      }),
+      trace: { h: traces[i].h, c: traces[i].c, pre: traces[i].pre, gates: traces[i].gates }
+    }));
+    const grads: ParamArrays = {};
+    for (const name of this.names)
+      grads[name] = { shape: this.params[name].shape.slice(), values: gradArrays[name] };
+    return {
+      loss: lossValue,
+      output,
+      directions,
+      grads,
+      gradNorm: rootOfSum(squared),
+      nonFinite: this.locateNonFinite(norms, lossValue, squared),
+      batchItem
+    };
+  }
+
+  /** The current parameters as plain arrays, by PyTorch name. */
+  async parameters(): Promise<ParamArrays> {
+    const out: ParamArrays = {};
+    await Promise.all(
+      this.names.map(async (name) => {
+        const t = this.params[name];
+        out[name] = { shape: t.shape.slice(), values: (await t.data()) as Float32Array };
+      })
+    );
+    return out;
+  }
+
+  dispose(): void {
+    tf.dispose(this.params);
+    this.optimizer.dispose();
+  }
+}

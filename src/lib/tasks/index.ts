@@ -1,0 +1,68 @@
+import type { Config, Notice } from '$lib/config';
+import type { TrainingSpec } from '$lib/engine/trainer';
+import { sineTask } from './sine';
+import type { Task } from './task';
+
+export type { Task } from './task';
+
+/** Every task by its config name. */
+export const TASKS: Record<Config['task'], Task> = { sine: sineTask };
+
+/**
+ * The engine's training spec for a config: sizes from the task, everything else from the config.
+ * Where the task fixes something the config also names (the loss), the task wins, with a notice.
+ */
+export function trainingSpec(config: Config): {
+  task: Task;
+  spec: TrainingSpec;
+  notices: Notice[];
+} {
+  const task = TASKS[config.task];
+  const notices: Notice[] = [];
+  let loss = config.loss;
+  if (loss !== task.loss) {
+    notices.push({
+      key: 'loss',
+      kind: 'adjusted',
+      message: `The ${task.name} task is scored with ${task.loss === 'mse' ? 'mean squared error' : 'cross-entropy'}; using loss=${task.loss}.`
+    });
+    loss = task.loss;
+  }
+  let readout = config.readout;
+  if (!task.readouts.includes(readout)) {
+    readout = task.readouts[0];
+    notices.push({
+      key: 'readout',
+      kind: 'adjusted',
+      message: `The ${task.name} task needs readout=${task.readouts.join(' or ')}; using readout=${readout}.`
+    });
+  }
+  const spec: TrainingSpec = {
+    network: {
+      cell: config.cell,
+      activation: config.activation,
+      inputSize: task.inputSize,
+      hidden: config.hidden,
+      layers: config.layers,
+      bidirectional: config.bidirectional,
+      readout,
+      outputSize: task.outputSize,
+      peepholes: config.peepholes
+    },
+    init: {
+      recurrent: config.initRecurrent,
+      input: config.initInput,
+      gainSquared: config.gainSquared,
+      spectralRadius: config.spectralRadius,
+      forgetBias: config.forgetBias,
+      seed: config.seed
+    },
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    clipping: config.clipping,
+    clipThreshold: config.clipThreshold,
+    truncation: config.truncation,
+    loss
+  };
+  return { task, spec, notices };
+}
