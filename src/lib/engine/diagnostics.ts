@@ -38,9 +38,22 @@ export function stackRecords(pass: DirectionPass): StackedRecords {
   };
 }
 
-/** ||x_t||_F over batch and units for each t: x is [T, B, H], the result [T]. */
+/**
+ * ||x_t||_F over batch and units for each t: x is [T, B, H], the result [T]. Scaled by the
+ * largest entry first (m·√Σ(x/m)²), so that finite entries above ~1e19 do not overflow the sum
+ * of squares in float32: the norm is non-finite only when an entry is.
+ */
 export function perStepNorm(x: tf.Tensor): tf.Tensor {
-  return tf.sqrt(tf.sum(tf.square(x), [1, 2]));
+  return tf.tidy(() => {
+    const largest = tf.max(tf.abs(x), [1, 2], true);
+    const scale = tf.where(tf.greater(largest, 0), largest, tf.onesLike(largest));
+    const norm = tf.mul(
+      tf.sqrt(tf.sum(tf.square(tf.div(x, scale)), [1, 2])),
+      tf.reshape(scale, [-1])
+    );
+    // max() skips NaN on some backends: make a NaN anywhere in x show in its step's norm.
+    return tf.add(norm, tf.mul(tf.sum(x, [1, 2]), 0));
+  });
 }
 
 /**
