@@ -1,0 +1,248 @@
+/**
+ * The run file: one JSON document with a run's config, parameters (PyTorch names and layouts), one
+ * batch, its forward trace, loss, every gradient and the per-step norms. Specified in
+ * docs/run-format.md; `scripts/check_run.py` recomputes it independently in NumPy.
+ */
+import { encodeHash, validateConfig } from '$lib/config';
+import type { Config, Notice } from '$lib/config';
+import type { ParamArrays } from '$lib/engine/init';
+import type { Batch, Inspection, StepReport, Trainer, TrainingSpec } from '$lib/engine/trainer';
+import { GATES, layerDirections } from '$lib/engine/types';
+
+export const RUN_FORMAT = 'rnn-explorer/run';
+export const RUN_VERSION = 1;
+
+/** A nested array of numbers (row-major, as `numpy.array` and `torch.tensor` read it). */
+export type Nested = number | Nested[];
+
+export interface RunFile {
+  format: typeof RUN_FORMAT;
+  version: typeof RUN_VERSION;
+  /** The readable URL hash of the config (the full config is below). */
+  hash: string;
+  config: Config;
+  /** What the engine built from the config (sizes from the task; loss and readout the task's). */
+  spec: TrainingSpec;
+  task: string;
+  /** Training steps taken before this snapshot. */
+  step: number;
+  /** Loss and global gradient norms of every step taken. */
+  history: {
+    step: number;
+    loss: number;
+    gradNormBefore: number;
+    gradNormAfter: number;
+    clipped: boolean;
+  }[];
+  /** Parameters by PyTorch name, nested arrays of PyTorch's shapes. */
+  parameters: Record<string, Nested>;
+  /** The batch: its index in the task's seeded stream, x [T][B][I], target [T_out][B][O], mask [T_out][B]. */
+  batch: { index: number; x: Nested; target: Nested; mask?: Nested };
+  /** The forward pass on the batch. */
+  forward: {
+    /** y, [T_out][B][O]. */
+    output: Nested;
+    loss: number;
+    /** Per layer and direction (`l0`, `l0_reverse`, …): h, c (LSTM), gate values and pre-activations, [T][B][H]. */
+    trace: Record<
+      string,
+      { h: Nested; c?: Nested; gates: Record<string, Nested>; pre: Record<string, Nested> }
+    >;
+  };
+  /** dL/dθ by parameter name, before clipping, shaped as the parameter. */
+  gradients: Record<string, Nested>;
+  /** √(Σ_θ ||dL/dθ||²), before clipping. */
+  gradNorm: number;
+  /** Per layer and direction: per-step norms, [T] each. */
+  norms: Record<
+    string,
+    {
+      h: number[];
+      c?: number[];
+      dL_dh: number[];
+      dL_dc?: number[];
+      jacobian: number[];
+      spectralRadius: Record<string, number>;
+    }
+  >;
+  /** The batch item whose recurrent Jacobians were computed. */
+  jacobianBatchItem: number;
+}
+
+/** The shortest decimal that reads back as the same float32 (at most 9 significant digits). */
+export function float32Number(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  for (let digits = 6; digits < 9; digits++) {
+    const short = Number(value.toPrecision(digits));
+    if (Math.fround(short) === Math.fround(value)) return short;
+  }
+  return Number(value.toPrecision(9));
+}
+
+/** Row-major values → nested arrays of the given shape. */
+export function nest(values: ArrayLike<number>, shape: readonly number[]): Nested {
+  const build = (offset: number, dim: number): Nested => {
+    if (dim === shape.length) return float32Number(values[offset]);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: shape[dim] }, (_, i) => build(offset + i * stride, dim + 1));
+  };
+  return build(0, 0);
+}
+
+/** Nested arrays → row-major values, checking that the shape is the one expected. */
+export function flatten(nested: unknown, shape: readonly number[], what: string): Float32Array {
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let i = 0;
+  const walk = (value: unknown, dim: number) => {
+    if (dim === shape.length) {
+      if (typeof value !== 'number')
+        throw new Error(`${what}: expected a number, got ${JSON.stringify(value)?.slice(0, 30)}.`);
+      out[i++] = value;
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== shape[dim])
+      throw new Error(`${what}: expected shape [${shape.join(', ')}].`);
+    for (const v of value) walk(v, dim + 1);
+  };
+  walk(nested, 0);
+  return out;
+}
+
+const list = (values: ArrayLike<number> | undefined) =>
+  values ? Array.from(values, float32Number) : undefined;
+
+/** Assemble the run file from a trainer's current state and an inspection of one batch. */
+export async function buildRunFile(options: {
+  config: Config;
+  spec: TrainingSpec;
+  task: string;
+  trainer: Trainer;
+  batch: Batch;
+  batchIndex: number;
+  history: StepReport[];
+  inspection?: Inspection;
+}): Promise<RunFile> {
+  const { config, spec, trainer, batch } = options;
+  const inspection = options.inspection ?? (await trainer.inspect(batch));
+  const params = await trainer.parameters();
+  const { network } = spec;
+  const tOut = network.readout === 'step' ? batch.T : 1;
+  const H = network.hidden;
+  const traceShape = [batch.T, batch.B, H];
+  const trace: RunFile['forward']['trace'] = {};
+  const norms: RunFile['norms'] = {};
+  for (const d of inspection.directions) {
+    const map = (fields: Record<string, Float32Array>) =>
+      Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, nest(v, traceShape)]));
+    trace[d.dir.suffix] = {
+      h: nest(d.trace.h, traceShape),
+      ...(d.trace.c ? { c: nest(d.trace.c, traceShape) } : {}),
+      gates: map(d.trace.gates),
+      pre: map(d.trace.pre)
+    };
+    norms[d.dir.suffix] = {
+      h: list(d.hNorm)!,
+      ...(d.cNorm ? { c: list(d.cNorm) } : {}),
+      dL_dh: list(d.gradNormPerStep)!,
+      ...(d.cellGradNormPerStep ? { dL_dc: list(d.cellGradNormPerStep) } : {}),
+      jacobian: list(d.jacobianNorm)!,
+      spectralRadius: Object.fromEntries(
+        d.eigenvalues.map((e) => [e.gate, float32Number(e.spectralRadius)])
+      )
+    };
+  }
+  const nestParams = (p: ParamArrays) =>
+    Object.fromEntries(
+      Object.entries(p).map(([name, { shape, values }]) => [name, nest(values, shape)])
+    );
+  return {
+    format: RUN_FORMAT,
+    version: RUN_VERSION,
+    hash: encodeHash(config),
+    config,
+    spec,
+    task: options.task,
+    step: trainer.updates,
+    history: options.history.map((r) => ({
+      step: r.step,
+      loss: r.loss,
+      gradNormBefore: r.gradNormBefore,
+      gradNormAfter: r.gradNormAfter,
+      clipped: r.clipped
+    })),
+    parameters: nestParams(params),
+    batch: {
+      index: options.batchIndex,
+      x: nest(batch.x, [batch.T, batch.B, network.inputSize]),
+      target: nest(batch.target, [tOut, batch.B, network.outputSize]),
+      ...(batch.mask ? { mask: nest(batch.mask, [tOut, batch.B]) } : {})
+    },
+    forward: {
+      output: nest(inspection.output, [tOut, batch.B, network.outputSize]),
+      loss: inspection.loss,
+      trace
+    },
+    gradients: nestParams(inspection.grads),
+    gradNorm: inspection.gradNorm,
+    norms,
+    jacobianBatchItem: inspection.batchItem
+  };
+}
+
+/** The parameter names and PyTorch shapes a spec needs. */
+export function expectedShapes(spec: TrainingSpec): Record<string, number[]> {
+  const { network } = spec;
+  const G = GATES[network.cell].length;
+  const H = network.hidden;
+  const D = network.bidirectional ? 2 * H : H;
+  const shapes: Record<string, number[]> = {};
+  for (const { layer, suffix } of layerDirections(network)) {
+    const I = layer === 0 ? network.inputSize : D;
+    shapes[`weight_ih_${suffix}`] = [G * H, I];
+    shapes[`weight_hh_${suffix}`] = [G * H, H];
+    shapes[`bias_ih_${suffix}`] = [G * H];
+    shapes[`bias_hh_${suffix}`] = [G * H];
+    if (network.cell === 'lstm' && network.peepholes) shapes[`peephole_${suffix}`] = [3, H];
+  }
+  shapes['readout.weight'] = [network.outputSize, D];
+  shapes['readout.bias'] = [network.outputSize];
+  return shapes;
+}
+
+/**
+ * Read a run file back: its config (validated like a URL, with notices) and its parameters,
+ * checked against the shapes the config needs. Anything malformed is an error with a message.
+ */
+export function readRunFile(
+  json: unknown,
+  specFor: (config: Config) => TrainingSpec
+):
+  | { ok: true; config: Config; notices: Notice[]; params: ParamArrays; step: number }
+  | { ok: false; error: string } {
+  try {
+    if (typeof json !== 'object' || json === null)
+      return { ok: false, error: 'A run file is a JSON object.' };
+    const run = json as Partial<RunFile>;
+    if (run.format !== RUN_FORMAT)
+      return { ok: false, error: `Not a run file: "format" should be "${RUN_FORMAT}".` };
+    if (run.version !== RUN_VERSION)
+      return {
+        ok: false,
+        error: `Run file version ${String(run.version)} is not supported (this explorer reads ${RUN_VERSION}).`
+      };
+    const { config, notices } = validateConfig(run.config);
+    const spec = specFor(config);
+    const params: ParamArrays = {};
+    for (const [name, shape] of Object.entries(expectedShapes(spec))) {
+      if (!run.parameters || !(name in run.parameters))
+        return {
+          ok: false,
+          error: `The run file has no parameter ${name}, which its config needs.`
+        };
+      params[name] = { shape, values: flatten(run.parameters[name], shape, name) };
+    }
+    return { ok: true, config, notices, params, step: typeof run.step === 'number' ? run.step : 0 };
+  } catch (error) {
+    return { ok: false, error: `The run file is malformed: ${(error as Error).message}` };
+  }
+}
