@@ -79,7 +79,8 @@ def forward(spec, P, x, frozen=None, h_offsets=None, c_offsets=None):
             if lay != layer:
                 continue
             x_proj = layer_in @ P[f"weight_ih_{sfx}"].T + P[f"bias_ih_{sfx}"]
-            h, c = np.zeros((B, H)), np.zeros((B, H))
+            h = np.tile(P[f"initial_h_{sfx}"], (B, 1)) if f"initial_h_{sfx}" in P else np.zeros((B, H))
+            c = np.tile(P[f"initial_c_{sfx}"], (B, 1)) if f"initial_c_{sfx}" in P else np.zeros((B, H))
             rec = {"h": [None] * T, "c": [None] * T, "pre": [None] * T, "gates": [None] * T}
             for p in range(T):
                 t = T - 1 - p if rev else p
@@ -221,8 +222,10 @@ def main():
         for t in range(T):
             prev = t + 1 if rev else t - 1
             valid = 0 <= prev < T
-            h_prev = trace[sfx]["h"][prev][item:item + 1] if valid else np.zeros((1, H))
-            c_prev = trace[sfx]["c"][prev][item:item + 1] if valid and net["cell"] == "lstm" else np.zeros((1, H))
+            h0 = P.get(f"initial_h_{sfx}", np.zeros(H))[None]
+            c0 = P.get(f"initial_c_{sfx}", np.zeros(H))[None]
+            h_prev = trace[sfx]["h"][prev][item:item + 1] if valid else h0
+            c_prev = (trace[sfx]["c"][prev][item:item + 1] if valid else c0) if net["cell"] == "lstm" else None
             J = np.zeros((H, H))
             for j in range(H):
                 e = np.zeros((1, H))

@@ -21,6 +21,7 @@ interface Case {
   readout: Readout;
   loss: 'mse' | 'xent';
   peepholes: boolean;
+  learnedInitialState?: boolean;
 }
 
 function cases(): Case[] {
@@ -53,6 +54,20 @@ function cases(): Case[] {
           });
           i++;
         }
+  // A learned initial state, for each cell, with and without truncation.
+  for (const [cell, activation] of cells.filter((_, j) => j === 0 || j >= 4))
+    for (const truncation of [0, 2])
+      out.push({
+        cell,
+        activation,
+        layers: 2,
+        bidirectional: true,
+        truncation,
+        readout: 'step',
+        loss: 'mse',
+        peepholes: false,
+        learnedInitialState: true
+      });
   return out;
 }
 
@@ -69,12 +84,13 @@ function specOf(c: Case): NetworkSpec {
     bidirectional: c.bidirectional,
     readout: c.readout,
     outputSize: 3,
-    peepholes: c.peepholes
+    peepholes: c.peepholes,
+    learnedInitialState: c.learnedInitialState
   };
 }
 
 function label(c: Case): string {
-  return `${c.cell}${c.cell === 'rnn' ? `/${c.activation}` : ''} L${c.layers} ${c.bidirectional ? 'bi' : 'uni'} k=${c.truncation} ${c.readout} ${c.loss}${c.peepholes ? ' peep' : ''}`;
+  return `${c.cell}${c.cell === 'rnn' ? `/${c.activation}` : ''} L${c.layers} ${c.bidirectional ? 'bi' : 'uni'} k=${c.truncation} ${c.readout} ${c.loss}${c.peepholes ? ' peep' : ''}${c.learnedInitialState ? ' h0' : ''}`;
 }
 
 describe.each(BACKENDS)('explicit BPTT on %s', (backend) => {
@@ -198,6 +214,66 @@ describe.each(BACKENDS)('explicit BPTT on %s', (backend) => {
     x.dispose();
     target.dispose();
   });
+
+  it.each(['rnn', 'lstm', 'gru'] as CellType[])(
+    '%s: a given initial state gets dL/d(state) equal to autodiff, and two halves with the carried state equal the whole',
+    (cell) => {
+      const spec = specOf({
+        cell,
+        activation: 'tanh',
+        layers: 2,
+        bidirectional: false,
+        truncation: 0,
+        readout: 'step',
+        loss: 'mse',
+        peepholes: false
+      });
+      const params = randomParams(spec, 21);
+      const { x, target } = randomBatch(spec, 6, B, 2, 'mse');
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const random = () => tf.randomNormal([B, spec.hidden], 0, 0.5, 'float32', 3);
+        const initial: Record<string, { h: tf.Tensor; c?: tf.Tensor }> = {
+          l0: { h: random(), c: cell === 'lstm' ? random() : undefined },
+          l1: { h: random(), c: cell === 'lstm' ? random() : undefined }
+        };
+        const pass = forward(spec, params, x, { truncation: 0, initialState: initial });
+        const { dY } = lossGradient('mse', pass.output, target);
+        const bp = backward(spec, params, pass, dY, { truncation: 0 });
+        const states = ['l0', 'l1'].flatMap((s) => [
+          initial[s].h,
+          ...(initial[s].c ? [initial[s].c!] : [])
+        ]);
+        const auto = tf.grads((...s: tf.Tensor[]) => {
+          let i = 0;
+          const given: Record<string, { h: tf.Tensor; c?: tf.Tensor }> = {};
+          for (const suffix of ['l0', 'l1'])
+            given[suffix] = { h: s[i++], c: cell === 'lstm' ? s[i++] : undefined };
+          return lossValue(
+            'mse',
+            forward(spec, params, x, { truncation: 0, initialState: given }).output,
+            target
+          );
+        })(states);
+        let i = 0;
+        for (const d of bp.directions) {
+          expect(relativeError(d.dInitialH!.dataSync(), auto[i++].dataSync())).toBeLessThan(1e-4);
+          if (cell === 'lstm')
+            expect(relativeError(d.dInitialC!.dataSync(), auto[i++].dataSync())).toBeLessThan(1e-4);
+        }
+        // Stateful continuation: steps 0–2 then 3–5 from the carried state = steps 0–5 at once.
+        const [x1, x2] = tf.split(x, 2, 0);
+        const first = forward(spec, params, x1, { truncation: 0, initialState: initial });
+        const second = forward(spec, params, x2, { truncation: 0, initialState: first.finalState });
+        const joined = tf.concat([first.output, second.output], 0);
+        expect(relativeError(joined.dataSync(), pass.output.dataSync())).toBeLessThan(1e-5);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      disposeParams(params);
+      x.dispose();
+      target.dispose();
+    }
+  );
 
   afterAll(() => {
     expect(tf.memory().numTensors).toBeLessThan(5);

@@ -11,6 +11,9 @@ export interface DirectionGradients {
   dh: tf.Tensor;
   /** Total dL/dc_t (LSTM), [T, B, H]. */
   dc?: tf.Tensor;
+  /** dL/d(initial state): the gradient reaching the state that entered the first step, [B, H]. */
+  dInitialH?: tf.Tensor;
+  dInitialC?: tf.Tensor;
 }
 
 export interface BackwardPass {
@@ -87,7 +90,7 @@ export function backward(
         dPreInput[t] = g.dPreInput;
         dPreRecurrent[t] = g.dPreRecurrent;
         if (g.dPeephole) dPeephole.push(g.dPeephole);
-        const cut = options.truncation > 0 && p % options.truncation === 0;
+        const cut = options.truncation > 0 && p > 0 && p % options.truncation === 0;
         carryH = cut ? undefined : g.dhPrev;
         carryC = cut ? undefined : g.dcPrev;
       }
@@ -102,7 +105,13 @@ export function backward(
         : tf.sum(dPR, 0);
       if (w.peephole) grads[`peephole_${dir.suffix}`] = tf.addN(dPeephole);
       if (layer > 0) dInputs.push(tf.matMul(dPI, weightIH));
+      if (params[`initial_h_${dir.suffix}`])
+        grads[`initial_h_${dir.suffix}`] = carryH ? tf.sum(carryH, 0) : tf.zeros([H]);
+      if (params[`initial_c_${dir.suffix}`])
+        grads[`initial_c_${dir.suffix}`] = carryC ? tf.sum(carryC, 0) : tf.zeros([H]);
       directions.push({
+        dInitialH: carryH,
+        dInitialC: carryC,
         dir,
         dh: tf.stack(dh),
         dc: cell.hasCellState ? tf.stack(dc) : undefined

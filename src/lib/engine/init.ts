@@ -117,7 +117,8 @@ export function rescaleSpectralRadius(
  * Every parameter of the network, drawn from the seed. Names and layouts are PyTorch's
  * (`torch.nn.RNN/LSTM/GRU` with `batch_first` irrelevant to the weights), plus
  * `peephole_l{k}` [3, H] (rows p_i, p_f, p_o) when peepholes are on, and the readout
- * `readout.weight` [O, D], `readout.bias` [O] with D = H or 2H (bidirectional).
+ * `readout.weight` [O, D], `readout.bias` [O] with D = H or 2H (bidirectional), and with a learned
+ * initial state `initial_h_l{k}` [H] (and `initial_c_l{k}` for the LSTM), starting at zero.
  */
 export function initParameters(
   spec: NetworkSpec,
@@ -165,6 +166,11 @@ export function initParameters(
     params[`bias_hh_${suffix}`] = { shape: [gates * H], values: new Float32Array(gates * H) };
     if (spec.cell === 'lstm' && spec.peepholes)
       params[`peephole_${suffix}`] = { shape: [3, H], values: new Float32Array(3 * H) };
+    if (spec.learnedInitialState) {
+      params[`initial_h_${suffix}`] = { shape: [H], values: new Float32Array(H) };
+      if (spec.cell === 'lstm')
+        params[`initial_c_${suffix}`] = { shape: [H], values: new Float32Array(H) };
+    }
   }
   const D = layerOutputSize(spec);
   const readout = drawBlock('glorot-uniform', spec.outputSize, D, 1, root.fork('readout.weight'));

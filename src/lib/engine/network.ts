@@ -36,6 +36,14 @@ export interface ForwardPass {
   readoutInput: tf.Tensor;
   /** Outputs y, [T_out, B, O]: T_out = T for the per-step readout, 1 otherwise. */
   output: tf.Tensor;
+  /** Each direction's last state (after its final processed step), by suffix: [B, H]. */
+  finalState: Record<string, State>;
+}
+
+/** A recurrent state: h, and c for the LSTM; each [B, H]. */
+export interface State {
+  h: tf.Tensor;
+  c?: tf.Tensor;
 }
 
 export interface ForwardOptions {
@@ -49,6 +57,12 @@ export interface ForwardOptions {
    * Test hook: sees each new state, h_t after its step and c_t where it is formed, and may replace
    * it (e.g. by adding a zero offset, whose autodiff gradient is then the total dL/dh_t or dL/dc_t).
    */
+  /**
+   * The state entering the first processed step, by direction suffix (`l0`, `l0_reverse`, …);
+   * otherwise the learned initial state (parameters `initial_h_*`, `initial_c_*`) if the network
+   * has one, else zeros.
+   */
+  initialState?: Record<string, State>;
   probe?: (
     what: 'h' | 'c',
     layer: number,
@@ -82,6 +96,7 @@ export function forward(
   const k = options.truncation;
   const directions = layerDirections(spec);
   const layers: DirectionPass[][] = [];
+  const finalState: Record<string, State> = {};
   let layerInput = tf.reshape(x, [T * B, inputSize]);
   for (let layer = 0; layer < spec.layers; layer++) {
     const passes: DirectionPass[] = [];
@@ -97,8 +112,9 @@ export function forward(
       const records: StepRecord[] = new Array(T);
       const hPrev: tf.Tensor[] = new Array(T);
       const cPrev: (tf.Tensor | undefined)[] = new Array(T);
-      let h = tf.zeros([B, H]);
-      let c = cell.hasCellState ? tf.zeros([B, H]) : undefined;
+      const start = initialState(params, dir.suffix, B, H, cell.hasCellState, options.initialState);
+      let h = start.h;
+      let c = start.c;
       for (let p = 0; p < T; p++) {
         const t = dir.reverse ? T - 1 - p : p;
         if (k > 0 && p > 0 && p % k === 0) {
@@ -122,6 +138,7 @@ export function forward(
       }
       const states = tf.stack(records.map((r) => r.h));
       passes.push({ dir, input: layerInput, records, hPrev, cPrev, states });
+      finalState[dir.suffix] = { h, c };
     }
     layers.push(passes);
     const out =
@@ -143,7 +160,27 @@ export function forward(
     params['readout.bias']
   );
   const output = tf.reshape(y, [spec.readout === 'step' ? T : 1, B, spec.outputSize]);
-  return { layers, readoutInput, output };
+  return { layers, readoutInput, output, finalState };
+}
+
+/** The state entering a direction's first step: given, learned (broadcast over the batch), or zeros. */
+function initialState(
+  params: Params,
+  suffix: string,
+  B: number,
+  H: number,
+  hasCellState: boolean,
+  given: Record<string, State> | undefined
+): State {
+  const provided = given?.[suffix];
+  const learnedH = params[`initial_h_${suffix}`];
+  const learnedC = params[`initial_c_${suffix}`];
+  const broadcast = (p: tf.Tensor) => tf.tile(tf.reshape(p, [1, H]), [B, 1]);
+  const h = provided?.h ?? (learnedH ? broadcast(learnedH) : tf.zeros([B, H]));
+  const c = hasCellState
+    ? (provided?.c ?? (learnedC ? broadcast(learnedC) : tf.zeros([B, H])))
+    : undefined;
+  return { h, c };
 }
 
 /** Each direction's final state, concatenated: [h→_{T−1}, h←_0] (PyTorch's h_n of the top layer). */

@@ -37,6 +37,8 @@ export interface NetworkSpec {
   outputSize: number;
   /** LSTM peephole connections p_i, p_f (from c_{t-1}) and p_o (from c_t). */
   peepholes: boolean;
+  /** Learn the state at t = 0 (parameters `initial_h_*`, and `initial_c_*` for the LSTM) instead of zeros. */
+  learnedInitialState?: boolean;
 }
 
 /** How the weights are first drawn. */

@@ -102,7 +102,11 @@ const GRID: [string, TrainingSpec][] = [
     'gru, 2 layers, bidirectional, readout last',
     spec({ cell: 'gru', layers: 2, bidirectional: true, readout: 'last' })
   ],
-  ['gru, truncated k=2', spec({ cell: 'gru' }, { truncation: 2 })]
+  ['gru, truncated k=2', spec({ cell: 'gru' }, { truncation: 2 })],
+  [
+    'lstm with a learned initial state, bidirectional, truncated k=2',
+    spec({ cell: 'lstm', bidirectional: true, learnedInitialState: true }, { truncation: 2 })
+  ]
 ];
 
 describe('run file', () => {

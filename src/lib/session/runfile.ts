@@ -203,6 +203,10 @@ export function expectedShapes(spec: TrainingSpec): Record<string, number[]> {
     shapes[`bias_ih_${suffix}`] = [G * H];
     shapes[`bias_hh_${suffix}`] = [G * H];
     if (network.cell === 'lstm' && network.peepholes) shapes[`peephole_${suffix}`] = [3, H];
+    if (network.learnedInitialState) {
+      shapes[`initial_h_${suffix}`] = [H];
+      if (network.cell === 'lstm') shapes[`initial_c_${suffix}`] = [H];
+    }
   }
   shapes['readout.weight'] = [network.outputSize, D];
   shapes['readout.bias'] = [network.outputSize];
