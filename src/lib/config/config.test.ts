@@ -76,7 +76,7 @@ const only = (notices: Notice[]) => {
 describe('the parameter table', () => {
   it('has one descriptor per Config field, in a fixed order', () => {
     expect(TABLE.map((p) => p.key)).toEqual(Object.keys(DEFAULT_CONFIG));
-    expect(new Set(TABLE.map((p) => p.key)).size).toBe(23);
+    expect(new Set(TABLE.map((p) => p.key)).size).toBe(32);
   });
 
   it('gives every parameter a label, help text and a known group', () => {
@@ -191,7 +191,8 @@ describe('validateConfig', () => {
       layers: 4,
       bidirectional: true,
       readout: 'mean',
-      task: 'sine',
+      task: 'chars',
+      windows: 'stream',
       seqLength: 500,
       batchSize: 1,
       initRecurrent: 'identity',
@@ -199,6 +200,7 @@ describe('validateConfig', () => {
       gainSquared: 1.5,
       spectralRadius: 0.95,
       forgetBias: -5,
+      initialState: 'learned',
       peepholes: true,
       optimizer: 'rmsprop',
       learningRate: 1e-5,
@@ -206,6 +208,13 @@ describe('validateConfig', () => {
       clipThreshold: 1000,
       truncation: 499,
       loss: 'xent',
+      teacherForcing: 0.5,
+      schedule: 'inverse-sigmoid',
+      scheduleSteps: 100000,
+      temperature: 0.05,
+      leakRate: 0.3,
+      inputScaling: 10,
+      ridge: 1e-10,
       seed: 2147483647,
       backend: 'cpu'
     };
@@ -251,7 +260,7 @@ describe('validateConfig', () => {
     ['peepholes as "true"', { peepholes: 'true' }, 'peepholes', false, 'dropped'],
     ['optimizer as an object', { optimizer: { name: 'adam' } }, 'optimizer', 'adam', 'dropped'],
     ['truncation as an array', { truncation: [3] }, 'truncation', 0, 'dropped'],
-    ['task unknown', { task: 'adding' }, 'task', 'sine', 'dropped']
+    ['task unknown', { task: 'juggling' }, 'task', 'sine', 'dropped']
   ];
 
   it.each(cases)('%s', (_name, input, key, expected, kind) => {
@@ -365,9 +374,10 @@ describe('encodeHash', () => {
   it('writes nothing for the defaults and everything with full', () => {
     expect(encodeHash(DEFAULT_CONFIG)).toBe('');
     expect(encodeHash(DEFAULT_CONFIG, { full: true })).toBe(
-      'cell=rnn&act=tanh&hidden=32&layers=1&bidir=0&readout=step&task=sine&T=20&batch=16' +
-        '&init=orthogonal&initIH=glorot-uniform&g2=1&rho=off&fbias=1&peep=0&opt=adam&lr=0.01' +
-        '&clip=norm&clipAt=1&k=0&loss=mse&seed=1&backend=auto'
+      'cell=rnn&act=tanh&hidden=32&layers=1&bidir=0&readout=step&task=sine&windows=sequences' +
+        '&T=20&batch=16&init=orthogonal&initIH=glorot-uniform&g2=1&rho=off&fbias=1&h0=zeros&peep=0' +
+        '&opt=adam&lr=0.01&clip=norm&clipAt=1&k=0&loss=mse&tf=1&ss=off&ssk=1000&temp=1&leak=1' +
+        '&inScale=1&ridge=0.000001&seed=1&backend=auto'
     );
   });
 

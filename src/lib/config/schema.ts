@@ -208,9 +208,51 @@ export const PARAMETERS = [
     label: 'Task',
     help: 'The built-in problem the network learns; it also fixes the input and output sizes.',
     group: 'task',
-    options: ['sine'],
-    optionLabels: { sine: 'Sine wave: predict the next value' },
+    options: [
+      'sine',
+      'sines',
+      'mackey-glass',
+      'adding',
+      'first-symbol',
+      'parity',
+      'counting',
+      'tagging',
+      'reverse',
+      'addition',
+      'waveform',
+      'chars',
+      'esn'
+    ],
+    optionLabels: {
+      sine: 'Sine wave: predict the next value',
+      sines: 'Sum of sines: predict the next value',
+      'mackey-glass': 'Mackey–Glass series: predict the next value',
+      adding: 'Adding problem: sum the two marked numbers',
+      'first-symbol': 'Remember the first symbol',
+      parity: 'Parity of the ones',
+      counting: 'Count the ones',
+      tagging: 'Tagging that needs the future',
+      reverse: 'Encoder–decoder: reverse a sequence',
+      addition: 'Encoder–decoder: add two numbers',
+      waveform: 'Generate a waveform from its class',
+      chars: 'Character-level language model',
+      esn: 'Echo state network on Mackey–Glass'
+    },
     default: 'sine'
+  }),
+  enumParameter({
+    key: 'windows',
+    url: 'windows',
+    label: 'Training windows',
+    help: 'Independent sequences; or consecutive windows of one long stream, the state carried from each window to the next; or windows of the stream in shuffled order, the state reset.',
+    group: 'task',
+    options: ['sequences', 'stream', 'shuffled'],
+    optionLabels: {
+      sequences: 'Independent sequences',
+      stream: 'One stream, state carried',
+      shuffled: 'Shuffled windows, state reset'
+    },
+    default: 'sequences'
   }),
   intParameter({
     key: 'seqLength',
@@ -290,6 +332,16 @@ export const PARAMETERS = [
     step: 0.1,
     default: 1
   }),
+  enumParameter({
+    key: 'initialState',
+    url: 'h0',
+    label: 'Initial state',
+    help: 'The hidden state before the first step: zeros, or a vector the network learns like its weights.',
+    group: 'model',
+    options: ['zeros', 'learned'],
+    optionLabels: { zeros: 'Zeros', learned: 'Learned' },
+    default: 'zeros'
+  }),
   boolParameter({
     key: 'peepholes',
     url: 'peep',
@@ -362,6 +414,91 @@ export const PARAMETERS = [
     options: ['mse', 'xent'],
     optionLabels: { mse: 'Mean squared error', xent: 'Softmax cross-entropy' },
     default: 'mse'
+  }),
+  floatParameter({
+    key: 'teacherForcing',
+    url: 'tf',
+    label: 'Teacher forcing',
+    help: 'Encoder–decoder and generation tasks: the share of decoder steps fed the true previous token instead of the model’s own prediction.',
+    group: 'training',
+    min: 0,
+    max: 1,
+    scale: 'linear',
+    step: 0.05,
+    default: 1
+  }),
+  enumParameter({
+    key: 'schedule',
+    url: 'ss',
+    label: 'Scheduled sampling',
+    help: 'Lower the teacher-forcing ratio during training so the decoder learns from its own mistakes: linearly, exponentially or along an inverse sigmoid.',
+    group: 'training',
+    options: ['off', 'linear', 'exponential', 'inverse-sigmoid'],
+    optionLabels: {
+      off: 'Off',
+      linear: 'Linear',
+      exponential: 'Exponential',
+      'inverse-sigmoid': 'Inverse sigmoid'
+    },
+    default: 'off'
+  }),
+  intParameter({
+    key: 'scheduleSteps',
+    url: 'ssk',
+    label: 'Schedule length',
+    help: 'The time scale of scheduled sampling, in training steps: about when the teacher-forcing ratio has come down.',
+    group: 'training',
+    min: 1,
+    max: 100000,
+    default: 1000
+  }),
+  floatParameter({
+    key: 'temperature',
+    url: 'temp',
+    label: 'Sampling temperature',
+    help: 'Character model: divide the logits by this before sampling; low is cautious and repetitive, high is adventurous.',
+    group: 'task',
+    min: 0.05,
+    max: 3,
+    scale: 'linear',
+    step: 0.05,
+    default: 1
+  }),
+  floatParameter({
+    key: 'leakRate',
+    url: 'leak',
+    label: 'Leak rate',
+    help: 'Echo state network: how much of the new reservoir state replaces the old at each step (1 = no leak).',
+    group: 'model',
+    min: 0.01,
+    max: 1,
+    scale: 'linear',
+    step: 0.01,
+    default: 1
+  }),
+  floatParameter({
+    key: 'inputScaling',
+    url: 'inScale',
+    label: 'Input scaling',
+    help: 'Echo state network: the scale of the fixed random input weights of the reservoir.',
+    group: 'model',
+    min: 0.01,
+    max: 10,
+    scale: 'log',
+    step: 0.1,
+    default: 1
+  }),
+  floatParameter({
+    key: 'ridge',
+    url: 'ridge',
+    label: 'Ridge penalty',
+    help: 'Echo state network: the L2 penalty of the readout, which is solved in closed form by ridge regression.',
+    group: 'training',
+    min: 1e-10,
+    max: 10,
+    scale: 'log',
+    step: 0.1,
+    default: 1e-6
   }),
   // --- system -------------------------------------------------------------------------------
   intParameter({

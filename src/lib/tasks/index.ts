@@ -3,10 +3,10 @@ import type { TrainingSpec } from '$lib/engine/trainer';
 import { sineTask } from './sine';
 import type { Task } from './task';
 
-export type { Task } from './task';
+export type { Baseline, Pattern, Prediction, Task } from './task';
 
 /** Every task by its config name. */
-export const TASKS: Record<Config['task'], Task> = { sine: sineTask };
+export const TASKS: Partial<Record<Config['task'], Task>> = { sine: sineTask };
 
 /**
  * The engine's training spec for a config: sizes from the task, everything else from the config.
@@ -17,8 +17,16 @@ export function trainingSpec(config: Config): {
   spec: TrainingSpec;
   notices: Notice[];
 } {
-  const task = TASKS[config.task];
   const notices: Notice[] = [];
+  let task = TASKS[config.task];
+  if (!task) {
+    notices.push({
+      key: 'task',
+      kind: 'adjusted',
+      message: `The ${config.task} task is not available; using sine.`
+    });
+    task = sineTask;
+  }
   let loss = config.loss;
   if (loss !== task.loss) {
     notices.push({
@@ -47,7 +55,8 @@ export function trainingSpec(config: Config): {
       bidirectional: config.bidirectional,
       readout,
       outputSize: task.outputSize,
-      peepholes: config.peepholes
+      peepholes: config.peepholes,
+      learnedInitialState: config.initialState === 'learned'
     },
     init: {
       recurrent: config.initRecurrent,

@@ -1,5 +1,6 @@
 import { Random } from '$lib/engine/random';
 import type { Batch } from '$lib/engine/trainer';
+import { meanSquaredError } from './task';
 import type { Task } from './task';
 
 /** Noise added to the inputs (not the targets): standard deviation. */
@@ -17,6 +18,8 @@ export const sineTask: Task = {
   name: 'sine',
   pattern: 'many-to-many (aligned)',
   description: 'Predict the next value of a noisy sine wave of unknown frequency and phase.',
+  teaches:
+    'Series prediction, many-to-many and aligned: an output at every step, from the past alone.',
   inputSize: 1,
   outputSize: 1,
   loss: 'mse',
@@ -34,5 +37,33 @@ export const sineTask: Task = {
       }
     }
     return { T, B, x, target };
+  },
+  metrics(batch, output) {
+    return { mse: meanSquaredError(output, batch.target) };
+  },
+  baselines() {
+    // Repeating the last input: E[(sin(ω(t+1)+φ) − sin(ωt+φ) − ε)²] averaged over ω ~ U[0.2, 0.6].
+    return [{ label: 'repeat the last value', loss: repeatLastBaseline() }];
+  },
+  prediction(batch, output, item) {
+    const pick = (a: Float32Array) =>
+      Array.from({ length: batch.T }, (_, t) => a[t * batch.B + item]);
+    return {
+      kind: 'series',
+      input: pick(batch.x),
+      target: pick(batch.target),
+      output: pick(output)
+    };
   }
 };
+
+/**
+ * MSE of predicting x_{t+1} by x_t: E[(2 sin(ω/2) cos(·))²] + σ² = E[2 sin²(ω/2)] + σ², with ω
+ * uniform on the frequency range (integrated in closed form).
+ */
+function repeatLastBaseline(): number {
+  const [a, b] = SINE_FREQUENCY;
+  // ∫ 2 sin²(ω/2) dω = ω − sin ω
+  const mean = (b - Math.sin(b) - (a - Math.sin(a))) / (b - a);
+  return mean + SINE_NOISE ** 2;
+}
