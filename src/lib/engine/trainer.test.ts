@@ -299,6 +299,30 @@ describe.each(BACKENDS)('trainer on %s', (backend) => {
     trainer.dispose();
   });
 
+  it('stateful steps carry the state from window to window; resetState starts afresh', async () => {
+    const s = spec({ optimizer: 'sgd', learningRate: 0 }, { cell: 'gru' });
+    const whole = batch(s, 8, 2, 6);
+    const half = (h: 0 | 1): Batch => {
+      const x = whole.x.slice(h * 4 * 2 * 2, (h + 1) * 4 * 2 * 2);
+      const target = whole.target.slice(h * 4 * 2, (h + 1) * 4 * 2);
+      return { T: 4, B: 2, x, target };
+    };
+    const trainer = Trainer.create(s);
+    const full = await trainer.measure(whole);
+    const first = await trainer.train(half(0), { stateful: true });
+    const second = await trainer.train(half(1), { stateful: true });
+    // With lr = 0 the two windows, state carried, are the whole sequence: the mean of the two
+    // halves' losses is the whole's loss.
+    expect((first.loss + second.loss) / 2).toBeCloseTo(full.loss, 5);
+    trainer.resetState();
+    const fresh = await trainer.train(half(1), { stateful: true });
+    expect(fresh.loss).not.toBeCloseTo(second.loss, 3);
+    const base = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await trainer.train(half(i % 2 === 0 ? 0 : 1), { stateful: true });
+    expect(tf.memory().numTensors).toBe(base);
+    trainer.dispose();
+  });
+
   it('an LSTM learns the sine task from its URL config: the loss falls by more than half', async () => {
     const { config, notices } = decodeHash('cell=lstm&hidden=16&T=20&batch=16&lr=0.02&seed=3');
     expect(notices).toEqual([]);

@@ -6,7 +6,7 @@ import { initParameters } from './init';
 import type { InitNote, ParamArrays } from './init';
 import { lossGradient } from './loss';
 import { forward, recurrentWeights } from './network';
-import type { Params } from './network';
+import type { Params, State } from './network';
 import { clipGradients, Optimizer, squaredNorms } from './optim';
 import { eigenvalues } from './spectrum';
 import { GATES, layerDirections } from './types';
@@ -127,6 +127,8 @@ export class Trainer {
   readonly names: string[];
   /** What the initializer could not do as asked. */
   readonly notes: InitNote[];
+  /** The state carried from the last stateful step into the next one (windows of one stream). */
+  private carried: Record<string, State> | null = null;
 
   private constructor(
     readonly spec: TrainingSpec,
@@ -167,9 +169,14 @@ export class Trainer {
   }
 
   /** Forward, loss, BPTT and the per-step norms, all as tensors (inside the caller's tidy). */
-  private pass(batch: Batch) {
+  private pass(batch: Batch, stateful = false) {
     const { x, target, mask } = this.tensors(batch);
-    const options = { truncation: this.spec.truncation };
+    const carried =
+      stateful && this.carried && this.carried[Object.keys(this.carried)[0]].h.shape[0] === batch.B;
+    const options = {
+      truncation: this.spec.truncation,
+      initialState: carried ? this.carried! : undefined
+    };
     const fwd = forward(this.spec.network, this.params, x, options);
     const { loss, dY } = lossGradient(this.spec.loss, fwd.output, target, mask);
     const bp = backward(this.spec.network, this.params, fwd, dY, options);
@@ -183,7 +190,7 @@ export class Trainer {
       dc: g.dc ? perStepNorm(g.dc) : undefined
     }));
     const squared = squaredNorms(bp.grads, this.names);
-    return { fwd, loss, bp, norms, squared, passes };
+    return { fwd, loss, bp, norms, squared, passes, finalState: fwd.finalState };
   }
 
   private async readNorms(
@@ -261,11 +268,24 @@ export class Trainer {
    * One training step: forward, loss, BPTT, clipping, update. If any state, the loss or any
    * gradient is not finite, no update is made and the report says where it broke.
    */
-  async train(batch: Batch): Promise<StepReport> {
+  async train(batch: Batch, options: { stateful?: boolean } = {}): Promise<StepReport> {
     const kept = tf.tidy(() => {
-      const { loss, bp, norms, squared } = this.pass(batch);
-      return { loss, grads: bp.grads, norms, squared };
+      const { loss, bp, norms, squared, finalState } = this.pass(batch, options.stateful);
+      return {
+        loss,
+        grads: bp.grads,
+        norms,
+        squared,
+        finalState: finalState as unknown as tf.TensorContainer
+      };
     });
+    const finalState = kept.finalState as unknown as Record<string, State>;
+    if (options.stateful) {
+      // The state carries forward into the next window as a constant (no gradient crosses it).
+      this.resetState();
+      this.carried = finalState;
+    } else tf.dispose(kept.finalState);
+    const { finalState: _kept, ...rest } = kept;
     const [lossValue, squared, directions] = await Promise.all([
       kept.loss.data().then((d) => d[0]),
       kept.squared.data(),
@@ -298,7 +318,7 @@ export class Trainer {
       this.params = this.optimizer.apply(this.params, clippedGrads);
       tf.dispose(clippedGrads);
     }
-    tf.dispose(kept);
+    tf.dispose(rest);
     return {
       step: this.updates,
       loss: lossValue,
@@ -416,6 +436,15 @@ export class Trainer {
     };
   }
 
+  /**
+   * Forget the carried state: the next stateful step starts from the initial state again (as when
+   * windows are shuffled, or a new stream begins).
+   */
+  resetState(): void {
+    if (this.carried) tf.dispose(this.carried as unknown as tf.TensorContainer);
+    this.carried = null;
+  }
+
   /** The current parameters as plain arrays, by PyTorch name. */
   async parameters(): Promise<ParamArrays> {
     const out: ParamArrays = {};
@@ -429,6 +458,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.resetState();
     tf.dispose(this.params);
     this.optimizer.dispose();
   }
