@@ -1,0 +1,130 @@
+/**
+ * The engine trains in a real browser on every tfjs backend: the lab page (`/lab`) trains a small
+ * LSTM for a few steps and reports the backend that ran, the loss, and the tensor count.
+ */
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+/** The LSTM every backend trains: small, so that SwiftShader's emulated GPU finishes quickly. */
+const LSTM = 'cell=lstm&hidden=16&T=12&batch=8&lr=0.02&seed=3';
+/** Training steps: enough for the loss to fall clearly, few enough for WebGPU on SwiftShader. */
+const STEPS = 20;
+/** The last loss must be below this fraction of the first. */
+const LOSS_RATIO = 0.8;
+
+/** Collects console errors, uncaught exceptions and failed requests of a page. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`)
+  );
+  return errors;
+}
+
+interface LabReport {
+  requested: string;
+  active: string;
+  adapter: string;
+  skipped: Record<string, string>;
+  steps: number;
+  lossFirst: number;
+  lossLast: number;
+  msPerStep: number;
+  tensorsAfterStep2: number;
+  tensorsAfterLast: number;
+}
+
+/** Opens the lab, waits until it has trained, and reads what it shows. */
+async function runLab(page: Page, testInfo: TestInfo, steps: number, hash: string) {
+  await page.goto(`/lab?steps=${steps}#${hash}`);
+  const status = page.getByTestId('status');
+  await expect(status).toHaveText(/^(done|error: .*)$/, { timeout: 150_000 });
+  expect(await status.innerText()).toBe('done');
+
+  const text = (testId: string) => page.getByTestId(testId).innerText();
+  const number = async (testId: string) => Number(await text(testId));
+  const skipped: Record<string, string> = {};
+  for (const item of await page.locator('[data-testid^="skipped-"]').all()) {
+    const name = (await item.getAttribute('data-testid'))!.replace('skipped-', '');
+    skipped[name] = await item.innerText();
+  }
+  const report: LabReport = {
+    requested: await text('backend-requested'),
+    active: await text('backend-active'),
+    adapter: await text('adapter'),
+    skipped,
+    steps: await number('steps'),
+    lossFirst: await number('loss-first'),
+    lossLast: await number('loss-last'),
+    msPerStep: await number('ms-per-step'),
+    tensorsAfterStep2: await number('tensors-step-2'),
+    tensorsAfterLast: await number('tensors-last')
+  };
+
+  const summary =
+    `${report.active}: ${report.steps} steps, ${report.msPerStep} ms/step, ` +
+    `loss ${report.lossFirst} → ${report.lossLast}, tensors ${report.tensorsAfterStep2} → ` +
+    `${report.tensorsAfterLast}, adapter ${report.adapter}`;
+  testInfo.annotations.push({ type: 'lab', description: summary });
+  console.log(summary);
+  await testInfo.attach(`lab-${report.requested}.png`, {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png'
+  });
+  return report;
+}
+
+/** The loss fell, and no tensor was left behind by a step. */
+function expectTrained(report: LabReport, steps: number) {
+  expect(report.steps).toBe(steps);
+  expect(Number.isFinite(report.lossFirst) && Number.isFinite(report.lossLast)).toBe(true);
+  expect(report.lossLast).toBeLessThan(report.lossFirst * LOSS_RATIO);
+  expect(report.tensorsAfterLast).toBe(report.tensorsAfterStep2);
+}
+
+for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
+  test(`an LSTM trains on ${backend}: the loss falls and no tensor leaks`, async ({
+    page
+  }, testInfo) => {
+    const errors = collectErrors(page);
+    const report = await runLab(page, testInfo, STEPS, `backend=${backend}&${LSTM}`);
+
+    expect(report.requested).toBe(backend);
+    expect(report.active, `skipped: ${JSON.stringify(report.skipped)}`).toBe(backend);
+    expect(report.skipped).toEqual({});
+    if (backend === 'webgpu') expect(report.adapter).toMatch(/swiftshader/i);
+    expectTrained(report, STEPS);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('under auto, the software GPUs are skipped for wasm', async ({ page }, testInfo) => {
+  // Engine bug (reported): selectBackend leaves software WebGL to tfjs's SOFTWARE_WEBGL_ENABLED
+  // flag, i.e. to failIfMajorPerformanceCaveat, which Chromium does not raise for SwiftShader
+  // chosen by --use-angle=swiftshader; so auto picks webgl here. Remove this line once fixed.
+  test.fail(true, 'auto accepts SwiftShader WebGL (engine bug)');
+  const errors = collectErrors(page);
+  const report = await runLab(page, testInfo, 5, `backend=auto&${LSTM}`);
+
+  expect(report.requested).toBe('auto');
+  expect(report.active).toBe('wasm');
+  expect(Object.keys(report.skipped)).toEqual(['webgpu', 'webgl']);
+  expect(report.skipped.webgpu).toMatch(/software emulation/i);
+  expect(report.skipped.webgl).toMatch(/software emulation/i);
+  expect(errors).toEqual([]);
+});
+
+for (const cell of ['rnn', 'gru'] as const) {
+  test(`a ${cell === 'rnn' ? 'vanilla RNN' : 'GRU'} trains on wasm`, async ({ page }, testInfo) => {
+    const errors = collectErrors(page);
+    const hash = `backend=wasm&cell=${cell}&hidden=16&T=12&batch=8&lr=0.02&seed=3`;
+    const report = await runLab(page, testInfo, STEPS, hash);
+
+    expect(report.active).toBe('wasm');
+    expectTrained(report, STEPS);
+    expect(errors).toEqual([]);
+  });
+}
