@@ -18,7 +18,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
@@ -99,6 +100,14 @@ const loadAtStart = loadavg();
 
 // 1. The page: scripts/bench/ built into .bench/.
 log('bench: building scripts/bench/ into .bench/ …');
+// The TypeScript configs extend .svelte-kit/tsconfig.json, which `svelte-kit sync` writes.
+if (!existsSync(join(ROOT, '.svelte-kit', 'tsconfig.json'))) {
+  const kit = createRequire(import.meta.url).resolve('@sveltejs/kit/package.json');
+  execFileSync(process.execPath, [join(dirname(kit), 'svelte-kit.js'), 'sync'], {
+    cwd: ROOT,
+    stdio: 'inherit'
+  });
+}
 await build({ configFile: join(ROOT, 'scripts', 'bench', 'vite.config.ts') });
 
 // 2. A static server for it. WebGPU needs a secure context: the page is opened as http://localhost.
