@@ -31,26 +31,33 @@ export function backward(
   spec: NetworkSpec,
   params: Params,
   pass: ForwardPass,
-  dY: tf.Tensor,
-  options: ForwardOptions
+  dY: tf.Tensor | null,
+  options: ForwardOptions & {
+    /** A gradient arriving at each direction's final state from beyond the sequence (e.g. a decoder). */
+    dFinalState?: Record<string, { h?: tf.Tensor; c?: tf.Tensor }>;
+  }
 ): BackwardPass {
   const cell = makeCell(spec.cell, spec.activation);
   const top = pass.layers[spec.layers - 1];
   const T = top[0].records.length;
-  const B = dY.shape[1] as number;
+  const B = top[0].records[0].h.shape[0] as number;
   const H = spec.hidden;
   const grads: Params = {};
-
-  const dY2 = tf.reshape(dY, [-1, spec.outputSize]);
-  grads['readout.weight'] = tf.matMul(dY2, pass.readoutInput, true, false);
-  grads['readout.bias'] = tf.sum(dY2, 0);
-  const dReadoutInput = tf.matMul(dY2, params['readout.weight']);
 
   // direct[d][t]: the gradient arriving at h_t of direction d from above (null: none).
   let direct: (tf.Tensor | null)[][];
   const columns = (m: tf.Tensor, d: number, count: number) =>
     count === 1 ? m : tf.slice(m, [0, d * H], [-1, H]);
-  if (spec.readout === 'step') {
+  let dReadoutInput: tf.Tensor | null = null;
+  if (dY && params['readout.weight']) {
+    const dY2 = tf.reshape(dY, [-1, spec.outputSize]);
+    grads['readout.weight'] = tf.matMul(dY2, pass.readoutInput, true, false);
+    grads['readout.bias'] = tf.sum(dY2, 0);
+    dReadoutInput = tf.matMul(dY2, params['readout.weight']);
+  }
+  if (!dReadoutInput) {
+    direct = top.map(() => new Array(T).fill(null));
+  } else if (spec.readout === 'step') {
     direct = top.map((_, d) =>
       tf.unstack(tf.reshape(columns(dReadoutInput, d, top.length), [T, B, H]))
     );
@@ -77,8 +84,8 @@ export function backward(
       const dPreInput: tf.Tensor[] = new Array(T);
       const dPreRecurrent: tf.Tensor[] = new Array(T);
       const dPeephole: tf.Tensor[] = [];
-      let carryH: tf.Tensor | undefined;
-      let carryC: tf.Tensor | undefined;
+      let carryH: tf.Tensor | undefined = options.dFinalState?.[dir.suffix]?.h;
+      let carryC: tf.Tensor | undefined = options.dFinalState?.[dir.suffix]?.c;
       for (let p = T - 1; p >= 0; p--) {
         const t = dir.reverse ? T - 1 - p : p;
         const arriving = direct[d][t];
@@ -105,9 +112,9 @@ export function backward(
         : tf.sum(dPR, 0);
       if (w.peephole) grads[`peephole_${dir.suffix}`] = tf.addN(dPeephole);
       if (layer > 0) dInputs.push(tf.matMul(dPI, weightIH));
-      if (params[`initial_h_${dir.suffix}`])
+      if (dp.learnedStart && params[`initial_h_${dir.suffix}`])
         grads[`initial_h_${dir.suffix}`] = carryH ? tf.sum(carryH, 0) : tf.zeros([H]);
-      if (params[`initial_c_${dir.suffix}`])
+      if (dp.learnedStart && params[`initial_c_${dir.suffix}`])
         grads[`initial_c_${dir.suffix}`] = carryC ? tf.sum(carryC, 0) : tf.zeros([H]);
       directions.push({
         dInitialH: carryH,

@@ -8,7 +8,7 @@ import type { LayerDirection, NetworkSpec } from './types';
 export type Params = Record<string, tf.Tensor>;
 
 /** An identity whose gradient is zero: the state passes forward, no gradient passes back. */
-const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+export const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const x = args[0] as tf.Tensor;
   return { value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
 }) as (x: tf.Tensor) => tf.Tensor;
@@ -26,15 +26,17 @@ export interface DirectionPass {
   cPrev: (tf.Tensor | undefined)[];
   /** h_t for every t, [T, B, H]. */
   states: tf.Tensor;
+  /** Whether it started from the learned initial state (whose gradient it then owes). */
+  learnedStart: boolean;
 }
 
 /** A whole forward pass. */
 export interface ForwardPass {
   /** `layers[l]` holds the forward direction, then (bidirectional) the reverse one. */
   layers: DirectionPass[][];
-  /** What the readout read: [T·B, D] (step), or [B, D] (last, mean). */
+  /** What the readout read: [T·B, D] (step), or [B, D] (last, mean); empty without a readout. */
   readoutInput: tf.Tensor;
-  /** Outputs y, [T_out, B, O]: T_out = T for the per-step readout, 1 otherwise. */
+  /** Outputs y, [T_out, B, O]: T_out = T for the per-step readout, 1 otherwise; empty without a readout. */
   output: tf.Tensor;
   /** Each direction's last state (after its final processed step), by suffix: [B, H]. */
   finalState: Record<string, State>;
@@ -108,7 +110,9 @@ export function forward(
         tf.matMul(layerInput, params[`weight_ih_${dir.suffix}`] as tf.Tensor, false, true),
         bias
       );
-      const xProj = tf.unstack(tf.reshape(projection, [T, B, -1]));
+      // (A one-step unstack would trip tfjs's Unpack gradient, which then gets a bare tensor.)
+      const projected = tf.reshape(projection, [T, B, -1]);
+      const xProj = T === 1 ? [tf.reshape(projected, [B, -1])] : tf.unstack(projected);
       const records: StepRecord[] = new Array(T);
       const hPrev: tf.Tensor[] = new Array(T);
       const cPrev: (tf.Tensor | undefined)[] = new Array(T);
@@ -137,7 +141,9 @@ export function forward(
         c = record.c;
       }
       const states = tf.stack(records.map((r) => r.h));
-      passes.push({ dir, input: layerInput, records, hPrev, cPrev, states });
+      const learnedStart =
+        !options.initialState?.[dir.suffix] && !!params[`initial_h_${dir.suffix}`];
+      passes.push({ dir, input: layerInput, records, hPrev, cPrev, states, learnedStart });
       finalState[dir.suffix] = { h, c };
     }
     layers.push(passes);
@@ -151,6 +157,11 @@ export function forward(
     layerInput = tf.reshape(out, [T * B, -1]);
   }
   const top = layers[spec.layers - 1];
+  // A network without readout parameters (an encoder) has no output of its own.
+  if (!params['readout.weight']) {
+    const empty = tf.zeros([0]);
+    return { layers, readoutInput: empty, output: empty, finalState };
+  }
   let readoutInput: tf.Tensor;
   if (spec.readout === 'step') readoutInput = layerInput;
   else if (spec.readout === 'last') readoutInput = lastStates(top);

@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { backward } from './bptt';
 import { makeCell } from './cells';
+import type { RecurrentWeights } from './cells';
 import { perStepNorm, recurrentJacobians, spectralNorms, stackRecords } from './diagnostics';
-import { initParameters } from './init';
 import type { InitNote, ParamArrays } from './init';
-import { lossGradient } from './loss';
-import { forward, recurrentWeights } from './network';
+import { rnnModel } from './model';
+import type { Model } from './model';
 import type { Params, State } from './network';
 import { clipGradients, Optimizer, squaredNorms } from './optim';
 import { eigenvalues } from './spectrum';
-import { GATES, layerDirections } from './types';
+import { sequenceModel } from './seq2seq';
+import type { SequenceSpec } from './seq2seq';
+import { GATES, parameterName } from './types';
 import type {
   ClipKind,
   InitSpec,
@@ -30,6 +31,8 @@ export interface TrainingSpec {
   /** Truncated BPTT window k; 0 = full BPTT. */
   truncation: number;
   loss: LossKind;
+  /** An encoder–decoder (or a decoder alone, one-to-many): `network` is then the decoder. */
+  sequence?: SequenceSpec;
 }
 
 /** One batch as plain numbers, time-major. */
@@ -43,6 +46,10 @@ export interface Batch {
   target: Float32Array;
   /** Optional loss weights, [T_out, B]; default all ones. */
   mask?: Float32Array;
+  /** Encoder–decoder: the number of decoder steps T_out (then `x` is the source, [T, B, sourceSize]). */
+  tOut?: number;
+  /** Encoder–decoder: the decoder's teacher-forced inputs, [T_out, B, I_dec] (step 0: the start symbol). */
+  decoderInput?: Float32Array;
 }
 
 /** Where a value first stopped being finite, in causal order: states, loss, gradients. */
@@ -130,11 +137,14 @@ export class Trainer {
   /** The state carried from the last stateful step into the next one (windows of one stream). */
   private carried: Record<string, State> | null = null;
 
+  private readonly model: Model;
+
   private constructor(
     readonly spec: TrainingSpec,
     params: ParamArrays,
     notes: InitNote[] = []
   ) {
+    this.model = Trainer.modelFor(spec);
     this.params = {};
     for (const [name, { shape, values }] of Object.entries(params))
       this.params[name] = tf.tensor(values, shape);
@@ -145,8 +155,12 @@ export class Trainer {
 
   /** Draws the initial parameters from the spec's seed. */
   static create(spec: TrainingSpec): Trainer {
-    const { params, notes } = initParameters(spec.network, spec.init);
+    const { params, notes } = Trainer.modelFor(spec).init();
     return new Trainer(spec, params, notes);
+  }
+
+  private static modelFor(spec: TrainingSpec): Model {
+    return spec.sequence ? sequenceModel(spec) : rnnModel(spec);
   }
 
   /** Starts from given parameters (e.g. a run file's). */
@@ -158,30 +172,23 @@ export class Trainer {
     return this.optimizer.updates;
   }
 
-  private tensors(batch: Batch) {
-    const { network } = this.spec;
-    const tOut = network.readout === 'step' ? batch.T : 1;
-    return {
-      x: tf.tensor3d(batch.x, [batch.T, batch.B, network.inputSize]),
-      target: tf.tensor3d(batch.target, [tOut, batch.B, network.outputSize]),
-      mask: batch.mask ? tf.tensor2d(batch.mask, [tOut, batch.B]) : undefined
-    };
-  }
-
-  /** Forward, loss, BPTT and the per-step norms, all as tensors (inside the caller's tidy). */
-  private pass(batch: Batch, stateful = false) {
-    const { x, target, mask } = this.tensors(batch);
+  /**
+   * Forward, loss, BPTT and the per-step norms, all as tensors (inside the caller's tidy). The
+   * directions it covered are written to `this.lastDirections` (plain data, outside the tidy).
+   */
+  private pass(batch: Batch, stateful = false, teacherForcing?: number) {
     const carried =
       stateful && this.carried && this.carried[Object.keys(this.carried)[0]].h.shape[0] === batch.B;
-    const options = {
-      truncation: this.spec.truncation,
-      initialState: carried ? this.carried! : undefined
-    };
-    const fwd = forward(this.spec.network, this.params, x, options);
-    const { loss, dY } = lossGradient(this.spec.loss, fwd.output, target, mask);
-    const bp = backward(this.spec.network, this.params, fwd, dY, options);
-    const passes = fwd.layers.flat();
-    const norms = bp.directions.map((g, i) => ({
+    const result = this.model.pass(this.params, batch, {
+      initialState: carried ? this.carried! : undefined,
+      step: this.updates,
+      teacherForcing
+    });
+    // A parameter the pass did not reach (e.g. an unused learned state) has gradient zero.
+    for (const name of this.names) result.grads[name] ??= tf.zerosLike(this.params[name]);
+    const { passes, gradients } = result;
+    this.lastDirections = passes.map((p) => p.dir);
+    const norms = gradients.map((g, i) => ({
       h: perStepNorm(passes[i].states),
       c: passes[i].records[0].c
         ? perStepNorm(tf.stack(passes[i].records.map((r) => r.c!)))
@@ -189,14 +196,24 @@ export class Trainer {
       dh: perStepNorm(g.dh),
       dc: g.dc ? perStepNorm(g.dc) : undefined
     }));
-    const squared = squaredNorms(bp.grads, this.names);
-    return { fwd, loss, bp, norms, squared, passes, finalState: fwd.finalState };
+    const squared = squaredNorms(result.grads, this.names);
+    return { ...result, norms, squared };
+  }
+
+  private lastDirections: LayerDirection[] = [];
+
+  private weightsOf(dir: LayerDirection): RecurrentWeights {
+    return {
+      weightHH: this.params[parameterName(dir, 'weight_hh')],
+      biasHH: this.params[parameterName(dir, 'bias_hh')],
+      peephole: this.params[parameterName(dir, 'peephole')]
+    };
   }
 
   private async readNorms(
     norms: { h: tf.Tensor; c?: tf.Tensor; dh: tf.Tensor; dc?: tf.Tensor }[]
   ): Promise<DirectionNorms[]> {
-    const dirs = layerDirections(this.spec.network);
+    const dirs = this.lastDirections;
     const read = async (t?: tf.Tensor) => (t ? ((await t.data()) as Float32Array) : undefined);
     return Promise.all(
       norms.map(async (n, i) => ({
@@ -270,10 +287,10 @@ export class Trainer {
    */
   async train(batch: Batch, options: { stateful?: boolean } = {}): Promise<StepReport> {
     const kept = tf.tidy(() => {
-      const { loss, bp, norms, squared, finalState } = this.pass(batch, options.stateful);
+      const { loss, grads, norms, squared, finalState } = this.pass(batch, options.stateful);
       return {
         loss,
-        grads: bp.grads,
+        grads,
         norms,
         squared,
         finalState: finalState as unknown as tf.TensorContainer
@@ -331,25 +348,32 @@ export class Trainer {
   }
 
   /** Loss and per-step norms for a batch, without updating anything: the cheap look. */
-  async measure(batch: Batch): Promise<{
+  async measure(
+    batch: Batch,
+    options: { teacherForcing?: number } = {}
+  ): Promise<{
     loss: number;
     gradNorm: number;
+    /** Outputs y, [T_out, B, O]. */
+    output: Float32Array;
     directions: DirectionNorms[];
     nonFinite: NonFinite | null;
   }> {
     const kept = tf.tidy(() => {
-      const { loss, norms, squared } = this.pass(batch);
-      return { loss, norms, squared };
+      const { loss, norms, squared, output } = this.pass(batch, false, options.teacherForcing);
+      return { loss, norms, squared, output };
     });
-    const [loss, squared, directions] = await Promise.all([
+    const [loss, squared, directions, output] = await Promise.all([
       kept.loss.data().then((d) => d[0]),
       kept.squared.data(),
-      this.readNorms(kept.norms)
+      this.readNorms(kept.norms),
+      kept.output.data() as Promise<Float32Array>
     ]);
     tf.dispose(kept);
     return {
       loss,
       gradNorm: rootOfSum(squared),
+      output,
       directions,
       nonFinite: this.locateNonFinite(directions, loss, squared)
     };
@@ -360,19 +384,21 @@ export class Trainer {
    * the trace, per-step norms, the recurrent Jacobian norms of one batch item, W_hh's eigenvalues,
    * the outputs and every gradient.
    */
-  async inspect(batch: Batch, options: { batchItem?: number } = {}): Promise<Inspection> {
+  async inspect(
+    batch: Batch,
+    options: { batchItem?: number; teacherForcing?: number } = {}
+  ): Promise<Inspection> {
     const batchItem = Math.min(options.batchItem ?? 0, batch.B - 1);
     const cell = makeCell(this.spec.network.cell, this.spec.network.activation);
     const kept = tf.tidy(() => {
-      const { fwd, loss, bp, norms, squared, passes } = this.pass(batch);
+      const { output, loss, grads, norms, squared, passes } = this.pass(
+        batch,
+        false,
+        options.teacherForcing
+      );
       const traces = passes.map((p) => {
         const stacked = stackRecords(p);
-        const jacobians = recurrentJacobians(
-          cell,
-          recurrentWeights(this.params, p.dir.suffix),
-          stacked,
-          batchItem
-        );
+        const jacobians = recurrentJacobians(cell, this.weightsOf(p.dir), stacked, batchItem);
         return {
           h: stacked.h,
           c: stacked.c,
@@ -381,7 +407,7 @@ export class Trainer {
           jacobianNorm: spectralNorms(jacobians)
         };
       });
-      return { loss, output: fwd.output, grads: bp.grads, norms, squared, traces };
+      return { loss, output, grads, norms, squared, traces };
     });
     const read = async (t: tf.Tensor) => (await t.data()) as Float32Array;
     const readAll = async (fields: Record<string, tf.Tensor>) =>
@@ -403,9 +429,7 @@ export class Trainer {
         }))
       ),
       readAll(kept.grads),
-      Promise.all(
-        layerDirections(this.spec.network).map((d) => read(this.params[`weight_hh_${d.suffix}`]))
-      )
+      Promise.all(this.lastDirections.map((d) => read(this.params[parameterName(d, 'weight_hh')])))
     ]);
     tf.dispose(kept);
     const H = this.spec.network.hidden;

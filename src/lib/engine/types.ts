@@ -60,6 +60,21 @@ export interface LayerDirection {
   reverse: boolean;
   /** PyTorch suffix: `l{layer}` plus `_reverse` for the backward direction. */
   suffix: string;
+  /** The submodule it belongs to (`encoder`, `decoder`), which prefixes its parameter names. */
+  module?: string;
+}
+
+/** The full parameter name of a direction's parameter: `weight_hh_l0`, `decoder.weight_hh_l0`. */
+export function parameterName(
+  dir: Pick<LayerDirection, 'suffix' | 'module'>,
+  base: string
+): string {
+  return `${dir.module ? `${dir.module}.` : ''}${base}_${dir.suffix}`;
+}
+
+/** How a direction is labelled in reports: `l0`, `decoder.l0`. */
+export function directionLabel(dir: Pick<LayerDirection, 'suffix' | 'module'>): string {
+  return dir.module ? `${dir.module}.${dir.suffix}` : dir.suffix;
 }
 
 export function layerDirections(
