@@ -1,12 +1,18 @@
 import type { Config, Notice } from '$lib/config';
 import type { TrainingSpec } from '$lib/engine/trainer';
+import { esnTask } from './esn';
+import { mackeyGlassTask } from './mackey-glass';
 import { sineTask } from './sine';
 import type { Task } from './task';
 
 export type { Baseline, Pattern, Prediction, Task } from './task';
 
 /** Every task by its config name. */
-export const TASKS: Partial<Record<Config['task'], Task>> = { sine: sineTask };
+export const TASKS: Partial<Record<Config['task'], Task>> = {
+  sine: sineTask,
+  'mackey-glass': mackeyGlassTask,
+  esn: esnTask
+};
 
 /**
  * The engine's training spec for a config: sizes from the task, everything else from the config.
