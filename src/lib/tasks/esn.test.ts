@@ -42,7 +42,7 @@ describe('echo state network on Mackey–Glass', () => {
     const stable = runEchoStateNetwork({ ...base, spectralRadius: 0.9 }, short).echoStateDistance;
     const broken = runEchoStateNetwork({ ...base, spectralRadius: 1.5 }, short).echoStateDistance;
     expect(stable[199]).toBeLessThan(1e-10); // measured 1.4e-12
-    expect(Math.min(...broken.subarray(100))).toBeGreaterThan(0.2); // measured min 0.66 over t ≥ 100
+    expect(Math.min(...broken.subarray(100))).toBeGreaterThan(0.2); // measured min 0.68 over t ≥ 100
   });
 
   it('the task gives the Mackey–Glass data, and the run reads stream 0 of it', () => {
