@@ -165,6 +165,15 @@ describe.each(BACKENDS)('encoder–decoder on %s', (backend) => {
     tf.dispose(params);
   });
 
+  it('a decoder shorter than its encoder is not mistaken for a non-finite run', async () => {
+    const s = spec('gru', {});
+    const trainer = Trainer.create(s);
+    const report = await trainer.train(batch(s, 7, 3, 4, 2));
+    expect(report.nonFinite).toBeNull();
+    expect(report.step).toBe(1);
+    trainer.dispose();
+  });
+
   it('trains through the Trainer: loss falls, reports cover encoder and decoder, no leaks', async () => {
     const s = { ...spec('lstm', { teacherForcing: 1 }), learningRate: 0.05 };
     const trainer = Trainer.create(s);

@@ -232,9 +232,9 @@ export class Trainer {
     loss: number,
     squared: ArrayLike<number>
   ): NonFinite | null {
-    const T = directions[0].hNorm.length;
-    const forwardOrder = (reverse: boolean) =>
-      Array.from({ length: T }, (_, p) => (reverse ? T - 1 - p : p));
+    // Each direction has its own length (an encoder's T and a decoder's T_out differ).
+    const order = (values: ArrayLike<number>, reverse: boolean) =>
+      Array.from({ length: values.length }, (_, p) => (reverse ? values.length - 1 - p : p));
     // Forward quantities: the earliest time at which any direction or layer breaks, bottom layer first.
     for (const [quantity, pick] of [
       ['h', (d: DirectionNorms) => d.hNorm],
@@ -243,7 +243,7 @@ export class Trainer {
       for (const d of directions) {
         const values = pick(d);
         if (!values) continue;
-        const t = firstNonFinite(values, forwardOrder(d.dir.reverse));
+        const t = firstNonFinite(values, order(values, d.dir.reverse));
         if (t >= 0)
           return {
             quantity,
@@ -261,7 +261,7 @@ export class Trainer {
       for (const d of [...directions].reverse()) {
         const values = pick(d);
         if (!values) continue;
-        const t = firstNonFinite(values, forwardOrder(!d.dir.reverse));
+        const t = firstNonFinite(values, order(values, !d.dir.reverse));
         if (t >= 0)
           return {
             quantity,

@@ -63,6 +63,12 @@ export interface Task {
   baselines(T: number): Baseline[];
   /** Plain data for the prediction view, for batch item `item`. */
   prediction(batch: Batch, output: Float32Array, item: number): Prediction;
+  /**
+   * An encoder–decoder or a decoder alone: how big the encoder's input is (0: no encoder) and how
+   * the decoder's previous output is fed back. Its batches carry `tOut` and `decoderInput`; its
+   * metrics should also be read on free-running outputs (teacher forcing 0), to show exposure bias.
+   */
+  sequence?: { sourceSize: number; feedback: 'token' | 'value' };
 }
 
 /** Index of the largest of `values[offset … offset + n − 1]`. */
