@@ -4,6 +4,9 @@ import { esnTask } from './esn';
 import { mackeyGlassTask } from './mackey-glass';
 import { sineTask } from './sine';
 import type { Task } from './task';
+import { additionTask } from './addition';
+import { reverseTask } from './reverse';
+import { waveformTask } from './waveform';
 
 export type { Baseline, Pattern, Prediction, Task } from './task';
 
@@ -11,7 +14,10 @@ export type { Baseline, Pattern, Prediction, Task } from './task';
 export const TASKS: Partial<Record<Config['task'], Task>> = {
   sine: sineTask,
   'mackey-glass': mackeyGlassTask,
-  esn: esnTask
+  esn: esnTask,
+  reverse: reverseTask,
+  addition: additionTask,
+  waveform: waveformTask
 };
 
 /**
@@ -77,7 +83,13 @@ export function trainingSpec(config: Config): {
     clipping: config.clipping,
     clipThreshold: config.clipThreshold,
     truncation: config.truncation,
-    loss
+    loss,
+    sequence: task.sequence && {
+      ...task.sequence,
+      teacherForcing: config.teacherForcing,
+      schedule: config.schedule,
+      scheduleSteps: config.scheduleSteps
+    }
   };
   return { task, spec, notices };
 }
