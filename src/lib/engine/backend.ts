@@ -65,6 +65,37 @@ async function probeWebGpu(explicit: boolean, allowSoftware: boolean): Promise<P
   return { ok: true, adapter: name };
 }
 
+/**
+ * Is there a WebGL2 context, and is it a real GPU? Reads the renderer string (SwiftShader,
+ * llvmpipe and other software rasterizers are emulation on the CPU, where wasm is faster).
+ */
+function probeWebGl(explicit: boolean, allowSoftware: boolean): Probe {
+  let gl: WebGL2RenderingContext | null = null;
+  try {
+    const canvas =
+      typeof OffscreenCanvas !== 'undefined'
+        ? new OffscreenCanvas(1, 1)
+        : (globalThis as { document?: Document }).document?.createElement('canvas');
+    gl = (canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined) ?? null;
+  } catch {
+    gl = null;
+  }
+  if (!gl) return { ok: false, reason: 'this environment has no WebGL2 context' };
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(
+    info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)
+  );
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  const software = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(renderer);
+  if (software && !explicit && !allowSoftware)
+    return {
+      ok: false,
+      reason: `WebGL is software emulation (${renderer}); wasm is faster`,
+      adapter: renderer
+    };
+  return { ok: true, adapter: renderer };
+}
+
 async function register(name: BackendName, options: BackendOptions): Promise<void> {
   switch (name) {
     case 'webgpu':
@@ -95,16 +126,14 @@ async function tryBackend(
     if (!probe.ok) return probe;
   }
   if (name === 'webgl') {
-    if (
-      typeof (globalThis as { document?: unknown }).document === 'undefined' &&
-      typeof OffscreenCanvas === 'undefined'
-    )
-      return { ok: false, reason: 'this environment has no canvas for WebGL' };
-    // tfjs refuses a software WebGL context unless told otherwise; a user who names webgl gets it.
-    tf.env().set('SOFTWARE_WEBGL_ENABLED', explicit || (options.allowSoftwareGpu ?? false));
+    probe = probeWebGl(explicit, options.allowSoftwareGpu ?? false);
+    if (!probe.ok) return probe;
   }
   try {
     await register(name, options);
+    // tfjs refuses a software WebGL context unless told otherwise (the flag exists once the webgl
+    // backend is loaded); software WebGL got here only if it was named or allowed.
+    if (name === 'webgl') tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
   } catch (error) {
     return { ok: false, reason: `loading the ${name} backend failed: ${String(error)}` };
   }

@@ -28,10 +28,6 @@ export async function loadEngine(backend: Config['backend']) {
     import('$lib/engine/trainer'),
     import('@tensorflow/tfjs-core')
   ]);
-  // Works around an engine bug: selectBackend sets tfjs's SOFTWARE_WEBGL_ENABLED flag before it
-  // imports the webgl backend, which is what registers that flag, so 'webgl' and 'auto' threw
-  // "Cannot set flag SOFTWARE_WEBGL_ENABLED as it has not been registered". Remove once fixed.
-  if (backend === 'webgl' || backend === 'auto') await import('@tensorflow/tfjs-backend-webgl');
   const report = await selectBackend(backend, { wasmPaths: { ...WASM_PATHS } });
   return { report, Trainer, tf };
 }
