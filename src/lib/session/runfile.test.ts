@@ -135,6 +135,44 @@ describe('run file', () => {
     }
   );
 
+  it
+    .skipIf(!numpy)
+    .each([
+      'task=reverse&cell=lstm&hidden=6&T=3&batch=3&tf=0.5&seed=2',
+      'task=addition&cell=gru&hidden=5&layers=2&T=1&batch=2&tf=0&seed=3',
+      'task=waveform&cell=rnn&hidden=5&T=6&batch=2&tf=0.5&h0=learned'
+    ])('encoder–decoder and one-to-many (%s): the NumPy recomputation agrees', async (hash) => {
+    const { config } = decodeHash(hash);
+    const { task, spec: s } = trainingSpec(config);
+    const trainer = Trainer.create(s);
+    const history: StepReport[] = [];
+    for (let i = 0; i < 3; i++)
+      history.push(
+        await trainer.train(task.batch(config.seed, i, config.seqLength, config.batchSize))
+      );
+    const b = task.batch(config.seed, 3, config.seqLength, config.batchSize);
+    const run = await buildRunFile({
+      config,
+      spec: s,
+      task: task.name,
+      trainer,
+      batch: b,
+      batchIndex: 3,
+      history
+    });
+    trainer.dispose();
+    expect(Object.keys(run.norms)).toContain('decoder.l0');
+    const dir = mkdtempSync(path.join(tmpdir(), 'run-'));
+    const file = path.join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify(run));
+    const result = spawnSync(
+      'python3',
+      ['scripts/check_run.py', file, '--samples', '8', '--quiet'],
+      { encoding: 'utf8' }
+    );
+    expect(result.stdout + result.stderr).toMatch(/passed: 0 check\(s\) failed/);
+  });
+
   it.skipIf(!numpy)('the NumPy checker catches a wrong gradient', async () => {
     const run = await runFileFor(GRID[2][1]);
     const g = run.gradients['weight_hh_l0'] as number[][];

@@ -7,7 +7,8 @@ import { encodeHash, validateConfig } from '$lib/config';
 import type { Config, Notice } from '$lib/config';
 import type { ParamArrays } from '$lib/engine/init';
 import type { Batch, Inspection, StepReport, Trainer, TrainingSpec } from '$lib/engine/trainer';
-import { GATES, layerDirections } from '$lib/engine/types';
+import { teacherCoins, teacherForcingRatio } from '$lib/engine/seq2seq';
+import { GATES, directionLabel, layerDirections } from '$lib/engine/types';
 
 export const RUN_FORMAT = 'rnn-explorer/run';
 export const RUN_VERSION = 1;
@@ -37,7 +38,20 @@ export interface RunFile {
   /** Parameters by PyTorch name, nested arrays of PyTorch's shapes. */
   parameters: Record<string, Nested>;
   /** The batch: its index in the task's seeded stream, x [T][B][I], target [T_out][B][O], mask [T_out][B]. */
-  batch: { index: number; x: Nested; target: Nested; mask?: Nested };
+  batch: {
+    index: number;
+    x: Nested;
+    target: Nested;
+    mask?: Nested;
+    /** Encoder–decoder: the teacher-forced decoder inputs [T_out][B][I_dec]. */
+    decoderInput?: Nested;
+    /**
+     * Encoder–decoder: which decoder steps of this pass got the true previous output (1) or the
+     * model's own (0), [T_out][B], drawn with the teacher-forcing ratio `teacherForcing`.
+     */
+    teacherMask?: Nested;
+    teacherForcing?: number;
+  };
   /** The forward pass on the batch. */
   forward: {
     /** y, [T_out][B][O]. */
@@ -123,24 +137,28 @@ export async function buildRunFile(options: {
   inspection?: Inspection;
 }): Promise<RunFile> {
   const { config, spec, trainer, batch } = options;
+  // The teacher-forcing ratio the inspection decodes with (the schedule's, at this step).
+  const ratio = spec.sequence ? teacherForcingRatio(spec.sequence, trainer.updates) : undefined;
   const inspection = options.inspection ?? (await trainer.inspect(batch));
   const params = await trainer.parameters();
   const { network } = spec;
-  const tOut = network.readout === 'step' ? batch.T : 1;
+  const tOut = batch.tOut ?? (network.readout === 'step' ? batch.T : 1);
+  const sourceSize = spec.sequence ? spec.sequence.sourceSize : network.inputSize;
   const H = network.hidden;
-  const traceShape = [batch.T, batch.B, H];
   const trace: RunFile['forward']['trace'] = {};
   const norms: RunFile['norms'] = {};
   for (const d of inspection.directions) {
+    // Each direction's own length: an encoder's T and a decoder's T_out differ.
+    const traceShape = [d.hNorm.length, batch.B, H];
     const map = (fields: Record<string, Float32Array>) =>
       Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, nest(v, traceShape)]));
-    trace[d.dir.suffix] = {
+    trace[directionLabel(d.dir)] = {
       h: nest(d.trace.h, traceShape),
       ...(d.trace.c ? { c: nest(d.trace.c, traceShape) } : {}),
       gates: map(d.trace.gates),
       pre: map(d.trace.pre)
     };
-    norms[d.dir.suffix] = {
+    norms[directionLabel(d.dir)] = {
       h: list(d.hNorm)!,
       ...(d.cNorm ? { c: list(d.cNorm) } : {}),
       dL_dh: list(d.gradNormPerStep)!,
@@ -173,9 +191,19 @@ export async function buildRunFile(options: {
     parameters: nestParams(params),
     batch: {
       index: options.batchIndex,
-      x: nest(batch.x, [batch.T, batch.B, network.inputSize]),
+      x: nest(batch.x, [sourceSize === 0 ? 0 : batch.T, batch.B, sourceSize]),
       target: nest(batch.target, [tOut, batch.B, network.outputSize]),
-      ...(batch.mask ? { mask: nest(batch.mask, [tOut, batch.B]) } : {})
+      ...(batch.mask ? { mask: nest(batch.mask, [tOut, batch.B]) } : {}),
+      ...(spec.sequence && batch.decoderInput
+        ? {
+            decoderInput: nest(batch.decoderInput, [tOut, batch.B, network.inputSize]),
+            teacherMask: nest(
+              teacherCoins(spec.init.seed, trainer.updates, tOut, batch.B, ratio!),
+              [tOut, batch.B]
+            ),
+            teacherForcing: ratio
+          }
+        : {})
     },
     forward: {
       output: nest(inspection.output, [tOut, batch.B, network.outputSize]),
@@ -191,6 +219,35 @@ export async function buildRunFile(options: {
 
 /** The parameter names and PyTorch shapes a spec needs. */
 export function expectedShapes(spec: TrainingSpec): Record<string, number[]> {
+  if (spec.sequence) {
+    // An encoder (no readout) and a decoder, each named as a submodule.
+    const decoder = {
+      ...spec,
+      sequence: undefined,
+      network: {
+        ...spec.network,
+        bidirectional: false,
+        readout: 'step' as const,
+        learnedInitialState: spec.sequence.sourceSize > 0 ? false : spec.network.learnedInitialState
+      }
+    };
+    const shapes: Record<string, number[]> = {};
+    if (spec.sequence.sourceSize > 0) {
+      const encoder = {
+        ...decoder,
+        network: {
+          ...decoder.network,
+          inputSize: spec.sequence.sourceSize,
+          learnedInitialState: false
+        }
+      };
+      for (const [name, shape] of Object.entries(expectedShapes(encoder)))
+        if (!name.startsWith('readout.')) shapes[`encoder.${name}`] = shape;
+    }
+    for (const [name, shape] of Object.entries(expectedShapes(decoder)))
+      shapes[`decoder.${name}`] = shape;
+    return shapes;
+  }
   const { network } = spec;
   const G = GATES[network.cell].length;
   const H = network.hidden;
