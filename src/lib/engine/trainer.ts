@@ -333,6 +333,7 @@ export class Trainer {
         clipped = gradNormAfter < gradNormBefore;
       }
       this.params = this.optimizer.apply(this.params, clippedGrads);
+      this.radii.clear();
       tf.dispose(clippedGrads);
     }
     tf.dispose(rest);
@@ -458,6 +459,81 @@ export class Trainer {
       nonFinite: this.locateNonFinite(norms, lossValue, squared),
       batchItem
     };
+  }
+
+  /**
+   * Spectral radius of each gate block of every W_hh, by parameter name, as last computed; a
+   * training step changes W_hh and clears it. Lets a slider drag rescale without an eigensolve.
+   */
+  private radii = new Map<string, number[]>();
+
+  /** Spectral radius of each gate block of the recurrent weights `name` (cached). */
+  private async blockRadii(name: string): Promise<number[]> {
+    const cached = this.radii.get(name);
+    if (cached) return cached;
+    const H = this.spec.network.hidden;
+    const values = (await this.params[name].data()) as Float32Array;
+    const out: number[] = [];
+    for (let g = 0; g < values.length / (H * H); g++) {
+      const { re, im } = eigenvalues({ n: H, values: values.subarray(g * H * H, (g + 1) * H * H) });
+      let radius = 0;
+      for (let j = 0; j < re.length; j++) radius = Math.max(radius, Math.hypot(re[j], im[j]));
+      out.push(radius);
+    }
+    this.radii.set(name, out);
+    return out;
+  }
+
+  /** Names of every W_hh (every layer, direction and submodule). */
+  private recurrentNames(): string[] {
+    return this.names.filter((n) => /(^|\.)weight_hh_/.test(n));
+  }
+
+  /**
+   * Rescale each gate block of every W_hh so that its spectral radius is `rho` (a block whose
+   * radius is 0 stays as it is). The first call after a training step runs one eigensolve per
+   * block; later ones (a slider being dragged) only scale.
+   */
+  async setSpectralRadius(rho: number): Promise<void> {
+    const H = this.spec.network.hidden;
+    for (const name of this.recurrentNames()) {
+      const radii = await this.blockRadii(name);
+      const factors = radii.map((r) => (r > 1e-12 ? rho / r : 1));
+      this.scaleBlocks(name, factors, H);
+      this.radii.set(
+        name,
+        radii.map((r, g) => r * factors[g])
+      );
+    }
+  }
+
+  /**
+   * Multiply every W_hh by `factor` (all gate blocks): e.g. √(g²_new / g²_old) moves a normal or
+   * uniform initialization to the variance g²_new/n, exactly as a fresh draw with the same seed.
+   */
+  scaleRecurrent(factor: number): void {
+    const H = this.spec.network.hidden;
+    for (const name of this.recurrentNames()) {
+      const radii = this.radii.get(name);
+      this.scaleBlocks(name, radii ? radii.map(() => factor) : [factor], H);
+      if (radii)
+        this.radii.set(
+          name,
+          radii.map((r) => r * Math.abs(factor))
+        );
+    }
+  }
+
+  private scaleBlocks(name: string, factors: number[], H: number) {
+    const old = this.params[name];
+    const rows = old.shape[0] as number;
+    this.params[name] = tf.tidy(() => {
+      const column = new Float32Array(rows);
+      for (let r = 0; r < rows; r++)
+        column[r] = factors.length === 1 ? factors[0] : factors[Math.floor(r / H)];
+      return tf.mul(old, tf.tensor2d(column, [rows, 1]));
+    });
+    old.dispose();
   }
 
   /**
