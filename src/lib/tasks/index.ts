@@ -1,5 +1,6 @@
 import type { Config, Notice } from '$lib/config';
 import type { TrainingSpec } from '$lib/engine/trainer';
+import { charsTask } from './chars';
 import { esnTask } from './esn';
 import { mackeyGlassTask } from './mackey-glass';
 import { sineTask } from './sine';
@@ -14,6 +15,7 @@ export type { Baseline, Pattern, Prediction, Task } from './task';
 export const TASKS: Partial<Record<Config['task'], Task>> = {
   sine: sineTask,
   'mackey-glass': mackeyGlassTask,
+  chars: charsTask,
   esn: esnTask,
   reverse: reverseTask,
   addition: additionTask,
