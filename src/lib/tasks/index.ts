@@ -4,6 +4,12 @@ import { charsTask } from './chars';
 import { esnTask } from './esn';
 import { mackeyGlassTask } from './mackey-glass';
 import { sineTask } from './sine';
+import { addingTask } from './adding';
+import { countingTask } from './counting';
+import { firstSymbolTask } from './first-symbol';
+import { parityTask } from './parity';
+import { sinesTask } from './sines';
+import { taggingTask } from './tagging';
 import type { Task } from './task';
 import { additionTask } from './addition';
 import { reverseTask } from './reverse';
@@ -14,6 +20,12 @@ export type { Baseline, Pattern, Prediction, Task } from './task';
 /** Every task by its config name. */
 export const TASKS: Partial<Record<Config['task'], Task>> = {
   sine: sineTask,
+  sines: sinesTask,
+  adding: addingTask,
+  'first-symbol': firstSymbolTask,
+  parity: parityTask,
+  counting: countingTask,
+  tagging: taggingTask,
   'mackey-glass': mackeyGlassTask,
   chars: charsTask,
   esn: esnTask,
