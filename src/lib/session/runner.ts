@@ -1,0 +1,54 @@
+/**
+ * What a training session needs of a model: the engine's `Trainer` satisfies it as it is, and other
+ * model kinds (an encoder–decoder, an echo state network) can plug into the same session by
+ * implementing it. Types only: no tensors cross this interface.
+ */
+import type { ParamArrays } from '$lib/engine/init';
+import type {
+  Batch,
+  DirectionNorms,
+  Inspection,
+  NonFinite,
+  StepReport,
+  Trainer,
+  TrainingSpec
+} from '$lib/engine/trainer';
+
+/** The cheap look at a batch: loss and per-step norms, no update. */
+export interface Measurement {
+  loss: number;
+  /** Global gradient norm √(Σ_θ ||dL/dθ||²). */
+  gradNorm: number;
+  directions: DirectionNorms[];
+  nonFinite: NonFinite | null;
+}
+
+/** A model being trained, one batch at a time. */
+export interface Runner {
+  /** Updates applied so far. */
+  readonly updates: number;
+  /**
+   * One training step on `batch`. With `stateful`, the state carries over from the previous
+   * stateful step (windows of one stream). A report with `nonFinite` means no update was made.
+   */
+  train(batch: Batch, options?: { stateful?: boolean }): Promise<StepReport>;
+  /** Forget the carried state: the next stateful step starts from the initial state. */
+  resetState(): void;
+  measure(batch: Batch): Promise<Measurement>;
+  /** Everything the views show for `batch`, without updating the parameters. */
+  inspect(batch: Batch, options?: { batchItem?: number }): Promise<Inspection>;
+  /** The current parameters as plain arrays, by PyTorch name. */
+  parameters(): Promise<ParamArrays>;
+  dispose(): void;
+}
+
+/** How a session makes runners: fresh from the spec's seed, or from given parameters. */
+export interface RunnerFactory {
+  create(spec: TrainingSpec): Runner;
+  fromParameters(spec: TrainingSpec, params: ParamArrays): Runner;
+}
+
+/** Compile-time checks: the engine's Trainer is a Runner, and its class is a RunnerFactory. */
+type Satisfies<T extends U, U> = T;
+export type _TrainerIsRunner = Satisfies<Trainer, Runner>;
+export type _TrainerClassIsFactory = Satisfies<typeof Trainer, RunnerFactory>;
