@@ -1,0 +1,308 @@
+/**
+ * The session's training loop, driven directly in Node on the cpu backend: play, pause, step,
+ * reset and setConfig; the windows of a stream (state carried or reset), checked against the
+ * Trainer; divergence pausing and reset recovering; snapshots at display rate, not per step.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeHash } from '$lib/config';
+import { useNodeBackend } from '$lib/engine/node-backend';
+import { Trainer } from '$lib/engine/trainer';
+import { TASKS, trainingSpec } from '$lib/tasks';
+import { SessionCore, SHUFFLE_BLOCK, shuffledBlock, windowPlan } from './core';
+import type { Snapshot } from './snapshot';
+
+/** A small, quick sine model. */
+const SMALL = 'cell=lstm&hidden=8&T=10&batch=4&seed=3&backend=cpu';
+/**
+ * ReLU, g² = 4, no clipping, plain SGD: the first step is finite (loss ~1e14) and its update
+ * overflows the forward pass of the second.
+ */
+const DIVERGING =
+  'cell=rnn&act=relu&init=normal&initIH=normal&g2=4&clip=off&T=40&opt=sgd&lr=0.001&backend=cpu';
+
+function newCore() {
+  const snapshots: { at: number; snapshot: Snapshot }[] = [];
+  const core = new SessionCore({ selectBackend: (name) => useNodeBackend(name) });
+  core.onSnapshot((snapshot) => snapshots.push({ at: performance.now(), snapshot }));
+  return { core, snapshots };
+}
+
+/** Losses of `steps` updates made by the Trainer itself, as the session should make them. */
+async function trainerLosses(hash: string, steps: number, plan = true): Promise<number[]> {
+  const { config } = decodeHash(hash);
+  const { task, spec } = trainingSpec(config);
+  const trainer = Trainer.create(spec);
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const window = plan
+      ? windowPlan(config.windows, config.seed, step)
+      : { index: step, stateful: false };
+    const batch = task.batch(config.seed, window.index, config.seqLength, config.batchSize);
+    losses.push((await trainer.train(batch, { stateful: window.stateful })).loss);
+  }
+  trainer.dispose();
+  return losses;
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  await useNodeBackend('cpu');
+});
+
+describe('window plans', () => {
+  it('sequences and stream walk the windows in order; only the stream carries the state', () => {
+    expect([0, 1, 2].map((s) => windowPlan('sequences', 1, s))).toEqual([
+      { index: 0, stateful: false },
+      { index: 1, stateful: false },
+      { index: 2, stateful: false }
+    ]);
+    expect(windowPlan('stream', 1, 7)).toEqual({ index: 7, stateful: true });
+  });
+
+  it('shuffled visits each block of windows once, in a seeded order, never carrying state', () => {
+    const first = Array.from({ length: SHUFFLE_BLOCK }, (_, s) => windowPlan('shuffled', 5, s));
+    const second = Array.from({ length: SHUFFLE_BLOCK }, (_, s) =>
+      windowPlan('shuffled', 5, SHUFFLE_BLOCK + s)
+    );
+    const sorted = (plans: { index: number }[]) => plans.map((p) => p.index).sort((a, b) => a - b);
+    expect(sorted(first)).toEqual(Array.from({ length: SHUFFLE_BLOCK }, (_, i) => i));
+    expect(sorted(second)).toEqual(
+      Array.from({ length: SHUFFLE_BLOCK }, (_, i) => SHUFFLE_BLOCK + i)
+    );
+    expect(first.every((p) => !p.stateful)).toBe(true);
+    // Shuffled, seeded: the same seed gives the same order, another seed another one.
+    expect(first.map((p) => p.index)).not.toEqual(sorted(first));
+    expect(shuffledBlock(5, 0)).toEqual(shuffledBlock(5, 0));
+    expect(shuffledBlock(5, 0)).not.toEqual(shuffledBlock(6, 0));
+    expect(shuffledBlock(5, 0)).not.toEqual(shuffledBlock(5, 1));
+  });
+});
+
+describe('session core', () => {
+  it('init shows the untrained model: paused at step 0, a finite look at the display batch', async () => {
+    const { core, snapshots } = newCore();
+    const snapshot = await core.init(SMALL);
+    expect(snapshot.status).toBe('paused');
+    expect(snapshot.step).toBe(0);
+    expect(snapshot.backend?.active).toBe('cpu');
+    expect(snapshot.view).toMatchObject({ step: 0, T: 10, B: 4, H: 8, batchIndex: 0 });
+    expect(Number.isFinite(snapshot.view!.loss)).toBe(true);
+    expect(snapshot.view!.metrics.mse).toBeCloseTo(snapshot.view!.loss, 5);
+    expect(snapshot.lossHistory.length).toBe(0);
+    expect(snapshots.at(-1)!.snapshot.status).toBe('paused');
+    await core.dispose();
+  });
+
+  it('step(n) makes n updates, exactly as the Trainer does on the same batches', async () => {
+    const { core } = newCore();
+    await core.init(SMALL);
+    const snapshot = await core.step(6);
+    expect(snapshot.step).toBe(6);
+    expect(snapshot.status).toBe('paused');
+    expect(Array.from(snapshot.lossHistory)).toEqual(
+      (await trainerLosses(SMALL, 6)).map(Math.fround)
+    );
+    expect(snapshot.last?.step).toBe(6);
+    expect(snapshot.view?.step).toBe(6);
+    expect(snapshot.timing.msPerStep).toBeGreaterThan(0);
+    await core.dispose();
+  });
+
+  it('play trains until pause; pause stops within a step; snapshots come at display rate', async () => {
+    const { core, snapshots } = newCore();
+    await core.init(SMALL, { stepsPerFrame: 1000, snapshotIntervalMs: 100 });
+    snapshots.length = 0;
+    await core.play();
+    await wait(1200);
+    const asked = performance.now();
+    const paused = await core.pause();
+    const pauseLatency = performance.now() - asked;
+    expect(paused.status).toBe('paused');
+    expect(paused.step).toBeGreaterThan(10);
+    // No update after pause has resolved.
+    await wait(200);
+    expect(core.snapshot().step).toBe(paused.step);
+    // Far fewer snapshots than steps, and those while running spaced by the display interval.
+    const running = snapshots.filter((s) => s.snapshot.status === 'running');
+    expect(snapshots.length).toBeLessThan(paused.step / 2);
+    const gaps = running.slice(1).map((s, i) => s.at - running[i].at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    expect(running.length).toBeGreaterThanOrEqual(5);
+    expect(pauseLatency).toBeLessThan(500);
+    // Play again goes on from there.
+    await core.play();
+    await wait(200);
+    expect((await core.pause()).step).toBeGreaterThan(paused.step);
+    await core.dispose();
+  });
+
+  it('steps per frame limit the speed while playing', async () => {
+    const { core } = newCore();
+    await core.init(SMALL, { stepsPerFrame: 1, frameMs: 50 });
+    await core.play();
+    await wait(1000);
+    const { step } = await core.pause();
+    // One step per 50 ms frame: about 20 in a second, never 40.
+    expect(step).toBeGreaterThan(5);
+    expect(step).toBeLessThanOrEqual(22);
+    await core.dispose();
+  });
+
+  it('reset starts again from the seed; setConfig rebuilds and keeps playing', async () => {
+    const { core } = newCore();
+    await core.init(SMALL);
+    const first = await core.step(3);
+    const reset = await core.reset();
+    expect(reset).toMatchObject({ status: 'paused', step: 0 });
+    expect(reset.view?.loss).toBe(await newLookLoss());
+    expect(Array.from((await core.step(3)).lossHistory)).toEqual(Array.from(first.lossHistory));
+
+    await core.play();
+    const changed = await core.setConfig(SMALL.replace('hidden=8', 'hidden=6'));
+    expect(changed.view?.H).toBe(6);
+    expect(changed.status).toBe('running');
+    await wait(200);
+    const paused = await core.pause();
+    expect(paused.step).toBeGreaterThan(0);
+    expect(paused.view?.H).toBe(6);
+    await core.dispose();
+  });
+
+  it('a config with bad values is repaired, and the notices are in the snapshot', async () => {
+    const { core } = newCore();
+    const snapshot = await core.init('cell=lstm&hidden=0&T=5&batch=2&backend=cpu&bogus=1');
+    expect(snapshot.status).toBe('paused');
+    expect(snapshot.view?.H).toBe(1);
+    expect(snapshot.notices.join(' ')).toMatch(/hidden=0 is below the minimum 1/);
+    expect(snapshot.notices.join(' ')).toMatch(/Unknown parameter "bogus"/);
+    await core.dispose();
+  });
+});
+
+/** The untrained model's loss on the display batch, by the Trainer itself. */
+async function newLookLoss(): Promise<number> {
+  const { config } = decodeHash(SMALL);
+  const { task, spec } = trainingSpec(config);
+  const trainer = Trainer.create(spec);
+  const inspection = await trainer.inspect(
+    task.batch(config.seed, 0, config.seqLength, config.batchSize)
+  );
+  trainer.dispose();
+  return inspection.loss;
+}
+
+describe('windows of a stream', () => {
+  const STREAM = `${SMALL}&windows=stream`;
+  const SHUFFLED = `${SMALL}&windows=shuffled`;
+
+  it('stream carries the state from window to window, as the stateful Trainer does', async () => {
+    const { core } = newCore();
+    await core.init(STREAM);
+    const losses = Array.from((await core.step(6)).lossHistory);
+    expect(losses).toEqual((await trainerLosses(STREAM, 6)).map(Math.fround));
+    // Carrying matters: the same windows without the carried state give other losses after the first.
+    const stateless = (await trainerLosses(STREAM, 6, false)).map(Math.fround);
+    expect(losses[0]).toBe(stateless[0]);
+    expect(losses.slice(1).every((loss, i) => loss !== stateless[i + 1])).toBe(true);
+    await core.dispose();
+  });
+
+  it('shuffled resets the state before each window, in the seeded order', async () => {
+    const { core } = newCore();
+    await core.init(SHUFFLED);
+    const losses = Array.from((await core.step(6)).lossHistory);
+    expect(losses).toEqual((await trainerLosses(SHUFFLED, 6)).map(Math.fround));
+    // Not the stream's order: the first window differs from the stream's window 0.
+    expect(windowPlan('shuffled', 3, 0).index).not.toBe(0);
+    expect(losses[0]).not.toBe(Math.fround((await trainerLosses(STREAM, 1))[0]));
+    await core.dispose();
+  });
+});
+
+describe('divergence', () => {
+  it('the diverging config really diverges on the Trainer: finite step 1, non-finite step 2', async () => {
+    const { config } = decodeHash(DIVERGING);
+    const { task, spec } = trainingSpec(config);
+    const trainer = Trainer.create(spec);
+    const batch = (i: number) => task.batch(config.seed, i, config.seqLength, config.batchSize);
+    const first = await trainer.train(batch(0));
+    expect(first.nonFinite).toBeNull();
+    expect(first.loss).toBeGreaterThan(1e10);
+    const second = await trainer.train(batch(1));
+    expect(second.nonFinite?.quantity).toBe('h');
+    trainer.dispose();
+  });
+
+  it('pauses, names the step and the quantity, keeps the last finite look; reset recovers', async () => {
+    const { core } = newCore();
+    const initial = await core.init(DIVERGING);
+    await core.play();
+    let snapshot = core.snapshot();
+    for (let i = 0; i < 100 && snapshot.status === 'running'; i++) {
+      await wait(20);
+      snapshot = core.snapshot();
+    }
+    snapshot = await core.pause();
+    expect(snapshot.status).toBe('diverged');
+    expect(snapshot.divergence).toMatchObject({ step: 2, quantity: 'h', where: 'l0' });
+    expect(snapshot.divergence!.message).toMatch(
+      /^Training diverged at step 2: h_t became non-finite at step t=\d+/
+    );
+    // The finite part stays on screen: one finite update, the last finite look.
+    expect(snapshot.step).toBe(1);
+    expect(Array.from(snapshot.lossHistory).every(Number.isFinite)).toBe(true);
+    expect(snapshot.view).not.toBeNull();
+    expect(Number.isFinite(snapshot.view!.loss)).toBe(true);
+    expect(snapshot.view!.directions[0].h.every(Number.isFinite)).toBe(true);
+    // Play does nothing until reset.
+    expect((await core.play()).status).toBe('diverged');
+    expect((await core.step(3)).step).toBe(1);
+
+    const reset = await core.reset();
+    expect(reset.status).toBe('paused');
+    expect(reset.divergence).toBeNull();
+    expect(reset.step).toBe(0);
+    expect(reset.view!.loss).toBe(initial.view!.loss);
+    const again = await core.step(1);
+    expect(again.status).toBe('paused');
+    expect(Number.isFinite(again.lossHistory[0])).toBe(true);
+    await core.dispose();
+  });
+
+  it('a long sequence with a large init diverges at the first step, in the forward pass', async () => {
+    const { core } = newCore();
+    await core.init(
+      'cell=rnn&act=relu&init=normal&initIH=normal&g2=4&clip=off&T=300&hidden=32&backend=cpu'
+    );
+    const snapshot = await core.step(5);
+    expect(snapshot.status).toBe('diverged');
+    expect(snapshot.divergence).toMatchObject({ step: 1, quantity: 'h' });
+    expect(snapshot.divergence!.t).toBeGreaterThan(50);
+    expect(snapshot.divergence!.t).toBeLessThan(300);
+    expect(snapshot.step).toBe(0);
+    await core.dispose();
+  });
+});
+
+describe('every task runs in a session', () => {
+  const TASK_NAMES = Object.keys(TASKS) as (keyof typeof TASKS)[];
+
+  it.each(TASK_NAMES)(
+    '%s: two updates, a finite loss, the task’s scores and prediction',
+    async (task) => {
+      const { core } = newCore();
+      await core.init(`task=${task}&hidden=6&T=8&batch=3&backend=cpu`);
+      const snapshot = await core.step(2);
+      expect(snapshot.status).toBe('paused');
+      expect(snapshot.step).toBe(2);
+      expect(Array.from(snapshot.lossHistory).every(Number.isFinite)).toBe(true);
+      expect(snapshot.view!.step).toBe(2);
+      const scores = Object.values(snapshot.view!.metrics);
+      expect(scores.length).toBeGreaterThan(0);
+      expect(scores.every(Number.isFinite)).toBe(true);
+      expect(snapshot.view!.prediction).toBeTruthy();
+      await core.dispose();
+    }
+  );
+});

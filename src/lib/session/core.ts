@@ -1,0 +1,629 @@
+/**
+ * The training loop of a session, free of any Worker: the worker (worker.ts) wraps it with comlink,
+ * and the unit tests drive it directly in Node.
+ *
+ * It trains in small slices and yields to the event loop between them, so that commands (pause,
+ * reset) are handled within a step; it publishes a Snapshot at display rate, not per step; it pauses
+ * on divergence; and when the backend fails mid-run it moves to the next one and goes on from the
+ * same parameters.
+ */
+import { decodeHash, validateConfig } from '$lib/config';
+import type { Config } from '$lib/config';
+import { BACKEND_ORDER } from '$lib/engine/backend';
+import type { BackendReport } from '$lib/engine/backend';
+import { Random } from '$lib/engine/random';
+import { Trainer } from '$lib/engine/trainer';
+import type { Batch, Inspection, StepReport } from '$lib/engine/trainer';
+import type { BackendName } from '$lib/engine/types';
+import type { ParamArrays } from '$lib/engine/init';
+import { trainingSpec } from '$lib/tasks';
+import type { Task } from '$lib/tasks';
+import type { Runner, RunnerFactory } from './runner';
+import { divergenceOf, makeSnapshot, makeView } from './snapshot';
+import type {
+  BackendInfo,
+  BackendSwitch,
+  Divergence,
+  SessionStatus,
+  Snapshot,
+  View
+} from './snapshot';
+
+/** Windows of the stream shuffled together: `windows=shuffled` visits each block of this many
+ * consecutive windows once, in a seeded random order, before moving to the next block. */
+export const SHUFFLE_BLOCK = 32;
+
+/** The display batch: the task's batch number 0, the first window of the stream. */
+export const VIEW_BATCH_INDEX = 0;
+
+/** What training step `step` (0-based: the update made after `step` others) trains on. */
+export interface WindowPlan {
+  /** The batch (window) index passed to `task.batch`. */
+  index: number;
+  /** Carry the state over from the previous step (windows of one stream, in order). */
+  stateful: boolean;
+}
+
+/**
+ * The window of each training step:
+ * - `sequences`: fresh independent batches 0, 1, 2, …; no state carried.
+ * - `stream`: windows 0, 1, 2, … of the stream in order, the state carried from each to the next.
+ * - `shuffled`: the same windows, each block of {@link SHUFFLE_BLOCK} in a seeded random order;
+ *   the state starts afresh in every window.
+ */
+export function windowPlan(windows: Config['windows'], seed: number, step: number): WindowPlan {
+  switch (windows) {
+    case 'sequences':
+      return { index: step, stateful: false };
+    case 'stream':
+      return { index: step, stateful: true };
+    case 'shuffled': {
+      const block = Math.floor(step / SHUFFLE_BLOCK);
+      const order = shuffledBlock(seed, block);
+      return { index: block * SHUFFLE_BLOCK + order[step % SHUFFLE_BLOCK], stateful: false };
+    }
+  }
+}
+
+/** A seeded permutation of 0 … SHUFFLE_BLOCK − 1 (Fisher–Yates). */
+export function shuffledBlock(seed: number, block: number): number[] {
+  const random = new Random(`windows:${seed}:${block}`);
+  const order = Array.from({ length: SHUFFLE_BLOCK }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** What the core needs from where it runs. */
+export interface SessionEnvironment {
+  /** Make `name` the tfjs backend (or the next one that works) and say which one runs. */
+  selectBackend(name: BackendName | 'auto'): Promise<BackendReport>;
+  /** Forget a backend that failed (tf.removeBackend), so that it is never picked again. */
+  dropBackend?(name: BackendName): void;
+  /** How runners are made; the engine's Trainer by default. */
+  runners?: RunnerFactory;
+  /** Milliseconds, monotonic; `performance.now` by default. */
+  now?(): number;
+  /** Wait `ms` milliseconds (0: let other events run); `setTimeout` by default. */
+  sleep?(ms: number): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Most training steps per display frame while playing (1 … 1000); default 1. */
+  stepsPerFrame?: number;
+  /** Display frame, ms; default 1000/60. */
+  frameMs?: number;
+  /** Snapshots while playing come at most this often, ms; default 100. */
+  snapshotIntervalMs?: number;
+  /**
+   * A fresh look at the display batch (trace, Jacobians, eigenvalues) comes at most this often,
+   * ms, and takes at most a quarter of the time; default 250.
+   */
+  inspectIntervalMs?: number;
+  /** The display batch's item whose trace and Jacobians are shown; default 0. */
+  batchItem?: number;
+  /** Training slices give way to other events after this long, ms; default 30. */
+  sliceMs?: number;
+  /**
+   * For tests: the active backend "loses its device" when update number `n` (1-based) is about to
+   * be made; as with a real loss, its parameters can no longer be read.
+   */
+  simulateDeviceLossAtStep?: number;
+}
+
+/** A device loss (real, from `device.lost`, or simulated). */
+export class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+}
+
+/** A copy of the parameters in main memory, to go on from if the backend fails. */
+interface Checkpoint {
+  step: number;
+  params: ParamArrays;
+}
+
+const DEFAULTS = {
+  stepsPerFrame: 1,
+  frameMs: 1000 / 60,
+  snapshotIntervalMs: 100,
+  inspectIntervalMs: 250,
+  batchItem: 0,
+  sliceMs: 30
+};
+
+/** How long reading the parameters back from a failing backend may take before giving up, ms. */
+const READBACK_TIMEOUT_MS = 2000;
+/** Steps whose durations the timing averages over. */
+const TIMING_STEPS = 20;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      }
+    );
+  });
+}
+
+/** A growable float array of per-step values. */
+class History {
+  values = new Float32Array(1024);
+  push(step: number, value: number): void {
+    if (step >= this.values.length) {
+      const grown = new Float32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[step] = value;
+  }
+}
+
+/** One training session: a config, a model, its history, and the loop that trains it. */
+export class SessionCore {
+  private readonly env: Required<Omit<SessionEnvironment, 'dropBackend'>> &
+    Pick<SessionEnvironment, 'dropBackend'>;
+  private options = { ...DEFAULTS } as typeof DEFAULTS & SessionOptions;
+  private listener: ((snapshot: Snapshot) => void) | null = null;
+
+  private config: Config | null = null;
+  private configNotices: string[] = [];
+  private task: Task | null = null;
+  private spec: ReturnType<typeof trainingSpec>['spec'] | null = null;
+  private runner: Runner | null = null;
+  private viewBatch: Batch | null = null;
+
+  private status: SessionStatus = 'loading';
+  private error: string | null = null;
+  private backend: BackendInfo | null = null;
+  private switches: BackendSwitch[] = [];
+  /** Updates applied so far (across backend switches). */
+  private updates = 0;
+  private losses = new History();
+  private gradNorms = new History();
+  private last: StepReport | null = null;
+  private view: View | null = null;
+  private divergence: Divergence | null = null;
+  private checkpoint: Checkpoint | null = null;
+  private deviceLost: string | null = null;
+  private simulatedLossDone = false;
+
+  /** Whether the loop should keep going; cleared by pause. */
+  private running = false;
+  private loop: Promise<void> | null = null;
+  /** Commands run one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private serial = 0;
+  private lastPublish = -Infinity;
+  private lastInspect = -Infinity;
+  private inspectCost = 0;
+  private stepDurations: number[] = [];
+  private stepTimes: number[] = [];
+
+  constructor(env: SessionEnvironment) {
+    this.env = {
+      runners: Trainer,
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...env
+    };
+  }
+
+  /** Called with every snapshot published. */
+  onSnapshot(listener: ((snapshot: Snapshot) => void) | null): void {
+    this.listener = listener;
+  }
+
+  /** Set up the session for a config (a URL hash or an object): backend, model, first look. */
+  init(config: Config | string, options: SessionOptions = {}): Promise<Snapshot> {
+    return this.command(async () => {
+      this.options = { ...DEFAULTS, ...options };
+      this.options.stepsPerFrame = clampSteps(this.options.stepsPerFrame);
+      await this.build(config, true);
+      return this.snapshot();
+    });
+  }
+
+  /** Start training; returns at once. Ignored after a divergence or an error (reset first). */
+  play(): Promise<Snapshot> {
+    return this.command(async () => {
+      this.startLoop(Infinity, true);
+      return this.snapshot();
+    });
+  }
+
+  /** Stop training after the step under way; resolves once it has stopped and been shown. */
+  pause(): Promise<Snapshot> {
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      return this.snapshot();
+    });
+  }
+
+  /** Pause, then make `n` training steps (fewer if it diverges or is paused meanwhile). */
+  step(n = 1): Promise<Snapshot> {
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      this.startLoop(Math.max(0, Math.floor(n)), false);
+      await this.loop;
+      return this.snapshot();
+    });
+  }
+
+  /** Pause and start again from the seed: fresh parameters, empty history. Recovers a divergence. */
+  reset(): Promise<Snapshot> {
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      await this.build(this.config!, false);
+      return this.snapshot();
+    });
+  }
+
+  /** Rebuild for a new config (fresh parameters from its seed); keeps playing if it was. */
+  setConfig(config: Config | string): Promise<Snapshot> {
+    const wasRunning = this.running;
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      await this.build(config, true);
+      if (wasRunning) this.startLoop(Infinity, true);
+      return this.snapshot();
+    });
+  }
+
+  setStepsPerFrame(n: number): void {
+    this.options.stepsPerFrame = clampSteps(n);
+  }
+
+  /** The session as it is now (with the last look at the display batch). */
+  snapshot(): Snapshot {
+    const now = this.env.now();
+    const recent = this.stepTimes.filter((t) => t > now - 1000);
+    const span = recent.length > 1 ? Math.max(now - recent[0], 1) : 1000;
+    return makeSnapshot({
+      serial: ++this.serial,
+      status: this.status,
+      step: this.updates,
+      losses: this.losses.values,
+      gradNorms: this.gradNorms.values,
+      last: this.last,
+      view: this.view,
+      baselines: this.task?.baselines(this.config!.seqLength) ?? [],
+      divergence: this.divergence,
+      backend: this.backend,
+      switches: this.switches,
+      notices: [
+        ...this.configNotices,
+        ...(this.backend?.skipped ?? []).map((s) => `Backend ${s.name} skipped: ${s.reason}.`)
+      ],
+      error: this.error,
+      timing: {
+        msPerStep: this.stepDurations.length
+          ? this.stepDurations.reduce((a, b) => a + b, 0) / this.stepDurations.length
+          : null,
+        stepsPerSecond: this.status === 'running' ? (recent.length * 1000) / span : 0
+      }
+    });
+  }
+
+  /** The active backend lost its device (from `device.lost`): switch before the next step. */
+  backendLost(reason: string): void {
+    this.deviceLost = reason;
+  }
+
+  /** Stop and free the model. */
+  dispose(): Promise<void> {
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      this.disposeRunner();
+      this.listener = null;
+    });
+  }
+
+  // --- internals --------------------------------------------------------------------------------
+
+  private command<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(fn);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private startLoop(maxSteps: number, paced: boolean): void {
+    if (this.loop || this.status === 'diverged' || this.status === 'error' || !this.runner) return;
+    if (maxSteps <= 0) return;
+    this.running = true;
+    this.status = 'running';
+    this.publish();
+    this.loop = this.runLoop(maxSteps, paced).finally(() => {
+      this.loop = null;
+    });
+  }
+
+  /** Stop the loop (if any) after the step under way. */
+  private async stopLoop(): Promise<void> {
+    this.running = false;
+    if (this.loop) await this.loop;
+    if (this.status === 'running') this.status = 'paused';
+  }
+
+  private async runLoop(maxSteps: number, paced: boolean): Promise<void> {
+    const { now, sleep } = this.env;
+    let done = 0;
+    let sliceStart = now();
+    try {
+      while (this.running && done < maxSteps) {
+        const frameStart = now();
+        const inFrame = paced ? this.options.stepsPerFrame : maxSteps - done;
+        for (let i = 0; i < inFrame && this.running && done < maxSteps; i++) {
+          const outcome = await this.trainOne();
+          if (outcome === 'stop') {
+            this.running = false;
+            break;
+          }
+          if (outcome === 'trained') done++;
+          if (now() - sliceStart > this.options.sliceMs) {
+            await this.publishIfDue();
+            await sleep(0);
+            sliceStart = now();
+          }
+        }
+        await this.publishIfDue();
+        const rest = paced ? frameStart + this.options.frameMs - now() : 0;
+        await sleep(Math.max(0, rest));
+        sliceStart = now();
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    this.running = false;
+    if (this.status === 'running') this.status = 'paused';
+    await this.publishNow();
+  }
+
+  /**
+   * One update: `trained`; `switched` when the backend failed and the next one took over (no
+   * update made); `stop` when training must stop (divergence, or no backend left).
+   */
+  private async trainOne(): Promise<'trained' | 'switched' | 'stop'> {
+    const { config, task, runner } = this;
+    if (!config || !task || !runner) return 'stop';
+    const plan = windowPlan(config.windows, config.seed, this.updates);
+    const batch = task.batch(config.seed, plan.index, config.seqLength, config.batchSize);
+    const started = this.env.now();
+    let report: StepReport;
+    try {
+      if (this.deviceLost !== null) throw new DeviceLostError(this.deviceLost);
+      if (this.options.simulateDeviceLossAtStep === this.updates + 1 && !this.simulatedLossDone) {
+        this.simulatedLossDone = true;
+        throw new DeviceLostError(`GPU device lost (simulated at step ${this.updates + 1})`);
+      }
+      report = await runner.train(batch, { stateful: plan.stateful });
+    } catch (error) {
+      return (await this.switchBackend(error)) ? 'switched' : 'stop';
+    }
+    const duration = this.env.now() - started;
+    if (report.nonFinite) {
+      this.divergence = divergenceOf(report.nonFinite, this.updates + 1);
+      this.status = 'diverged';
+      return 'stop';
+    }
+    this.losses.push(this.updates, report.loss);
+    this.gradNorms.push(this.updates, report.gradNormBefore);
+    this.updates += 1;
+    this.last = { ...report, step: this.updates };
+    this.stepDurations.push(duration);
+    if (this.stepDurations.length > TIMING_STEPS) this.stepDurations.shift();
+    const finished = this.env.now();
+    this.stepTimes.push(finished);
+    while (this.stepTimes.length && this.stepTimes[0] < finished - 1000) this.stepTimes.shift();
+    return 'trained';
+  }
+
+  /**
+   * The backend failed: read the parameters back if it still can (else take the last copy), drop
+   * it, start the next backend in the order webgpu → webgl → wasm → cpu, and go on from there.
+   * False when no backend is left.
+   */
+  private async switchBackend(error: unknown): Promise<boolean> {
+    const from = this.backend!.active;
+    const failedAtStep = this.updates + 1;
+    const reason = message(error);
+    this.deviceLost = null;
+    let kept: Checkpoint | null = null;
+    if (!(error instanceof DeviceLostError)) {
+      try {
+        const params = await withTimeout(this.runner!.parameters(), READBACK_TIMEOUT_MS);
+        if (Object.values(params).every((p) => p.values.every(Number.isFinite)))
+          kept = { step: this.updates, params };
+      } catch {
+        // The backend cannot even be read: fall back on the last copy.
+      }
+    }
+    kept ??= this.checkpoint;
+    this.disposeRunner();
+    try {
+      this.env.dropBackend?.(from);
+    } catch {
+      // Already gone.
+    }
+    const next = BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(from) + 1);
+    let report: BackendReport | null = null;
+    const skipped: BackendInfo['skipped'] = [];
+    for (const name of next) {
+      try {
+        const tried = await this.env.selectBackend(name);
+        if (next.includes(tried.active)) {
+          report = tried;
+          break;
+        }
+      } catch (failure) {
+        skipped.push({ name, reason: message(failure) });
+      }
+    }
+    if (!report) {
+      this.fail(new Error(`The ${from} backend failed (${reason}) and no backend after it works.`));
+      return false;
+    }
+    this.backend = {
+      requested: this.backend!.requested,
+      active: report.active,
+      adapter: report.adapter,
+      skipped: [...this.backend!.skipped, { name: from, reason }, ...skipped, ...report.skipped]
+    };
+    const resumedFromStep = kept?.step ?? 0;
+    this.runner = kept
+      ? this.env.runners.fromParameters(this.spec!, kept.params)
+      : this.env.runners.create(this.spec!);
+    this.updates = resumedFromStep;
+    this.last = null;
+    this.checkpoint = kept;
+    this.switches = [
+      ...this.switches,
+      { from, to: report.active, failedAtStep, resumedFromStep, reason }
+    ];
+    this.view = null;
+    this.lastInspect = -Infinity;
+    return true;
+  }
+
+  private fail(error: unknown): void {
+    this.status = 'error';
+    this.error = message(error);
+    this.running = false;
+  }
+
+  /** A fresh model from the config's seed: a new backend if the config asks for another one. */
+  private async build(input: Config | string, newConfig: boolean): Promise<void> {
+    this.disposeRunner();
+    this.status = 'loading';
+    this.error = null;
+    try {
+      if (newConfig) {
+        const validated = typeof input === 'string' ? decodeHash(input) : validateConfig(input);
+        const built = trainingSpec(validated.config);
+        const backendChanged = this.config?.backend !== validated.config.backend;
+        this.config = validated.config;
+        this.configNotices = [...validated.notices, ...built.notices].map((n) => n.message);
+        this.task = built.task;
+        this.spec = built.spec;
+        if (backendChanged || !this.backend) {
+          const report = await this.env.selectBackend(this.config.backend);
+          this.backend = { ...report, skipped: [...report.skipped] };
+        }
+      }
+      const config = this.config!;
+      this.viewBatch = this.task!.batch(
+        config.seed,
+        VIEW_BATCH_INDEX,
+        config.seqLength,
+        config.batchSize
+      );
+      this.runner = this.env.runners.create(this.spec!);
+      this.updates = 0;
+      this.losses = new History();
+      this.gradNorms = new History();
+      this.last = null;
+      this.view = null;
+      this.divergence = null;
+      this.checkpoint = null;
+      this.switches = [];
+      this.simulatedLossDone = false;
+      this.stepDurations = [];
+      this.stepTimes = [];
+      this.status = 'paused';
+      await this.refreshView();
+    } catch (error) {
+      this.fail(error);
+    }
+    await this.publishNow();
+  }
+
+  private disposeRunner(): void {
+    try {
+      this.runner?.dispose();
+    } catch {
+      // A lost backend may not free its tensors; they go with it.
+    }
+    this.runner = null;
+  }
+
+  /**
+   * Look at the display batch with the current parameters, and keep a copy of the parameters in
+   * main memory. A look that is not finite is not shown: the last finite one stays.
+   */
+  private async refreshView(): Promise<void> {
+    const { runner, viewBatch, task, spec } = this;
+    if (!runner || !viewBatch || !task || !spec) return;
+    const started = this.env.now();
+    let looked: [Inspection, ParamArrays];
+    try {
+      looked = await Promise.all([
+        runner.inspect(viewBatch, { batchItem: this.options.batchItem }),
+        runner.parameters()
+      ]);
+    } catch (error) {
+      // The backend failed while looking: the next training step switches to another one.
+      this.deviceLost ??= message(error);
+      return;
+    } finally {
+      const finished = this.env.now();
+      this.inspectCost = finished - started;
+      this.lastInspect = finished;
+    }
+    const [inspection, params] = looked;
+    this.checkpoint = { step: this.updates, params };
+    if (!inspection.nonFinite || !this.view)
+      this.view = makeView({
+        step: this.updates,
+        batchIndex: VIEW_BATCH_INDEX,
+        batch: viewBatch,
+        inspection,
+        hidden: spec.network.hidden,
+        task
+      });
+  }
+
+  /** Publish when a display frame is due; look at the display batch again when that is due. */
+  private async publishIfDue(): Promise<void> {
+    const now = this.env.now();
+    if (now - this.lastPublish < this.options.snapshotIntervalMs) return;
+    const inspectDue =
+      now - this.lastInspect >= Math.max(this.options.inspectIntervalMs, 4 * this.inspectCost);
+    if (inspectDue && this.view?.step !== this.updates) await this.refreshView();
+    this.publish();
+  }
+
+  /** Look again (unless diverged: the last finite look stays) and publish. */
+  private async publishNow(): Promise<void> {
+    if (this.status !== 'diverged' && this.status !== 'error' && this.view?.step !== this.updates)
+      await this.refreshView();
+    this.publish();
+  }
+
+  private publish(): void {
+    this.lastPublish = this.env.now();
+    this.listener?.(this.snapshot());
+  }
+}
+
+function clampSteps(n: number | undefined): number {
+  const value = Math.floor(Number(n));
+  return Number.isFinite(value) ? Math.min(1000, Math.max(1, value)) : DEFAULTS.stepsPerFrame;
+}
