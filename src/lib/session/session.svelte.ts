@@ -1,0 +1,116 @@
+/**
+ * The page's side of a training session: a Svelte-reactive handle on a session Web Worker. The
+ * worker trains; this class only holds what it last reported (`$state`) and forwards commands.
+ * Browser-only: create it in `onMount`, never during prerendering.
+ */
+import * as Comlink from 'comlink';
+import type { Config } from '$lib/config';
+import { alignForComparison } from './compare';
+import type { SessionOptions } from './core';
+import type { BackendInfo, SessionStatus, Snapshot } from './snapshot';
+import type { SessionWorker } from './worker';
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One training session running in its own worker. */
+export class Session {
+  status = $state<SessionStatus>('loading');
+  /** The latest snapshot; replaced, never mutated. */
+  snapshot = $state.raw<Snapshot | null>(null);
+  backend = $state.raw<BackendInfo | null>(null);
+  /** Config and backend notices, and the latest backend switch. */
+  notices = $state.raw<string[]>([]);
+  /** Why the session stopped, or why a command failed. */
+  error = $state<string | null>(null);
+  /** Settles once the worker has built the model and shown it. */
+  readonly ready: Promise<void>;
+
+  #worker: Worker;
+  #remote: Comlink.Remote<SessionWorker>;
+
+  constructor(config: Config | string, options: SessionOptions = {}) {
+    // Vite finds and bundles the worker by this exact `new Worker(new URL(…))` form.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.#worker.addEventListener('error', (event) => {
+      this.status = 'error';
+      this.error = `The session worker failed: ${event.message || 'it could not start'}`;
+    });
+    this.#remote = Comlink.wrap<SessionWorker>(this.#worker);
+    this.ready = this.#call(() =>
+      this.#remote.init(
+        config,
+        options,
+        Comlink.proxy((snapshot: Snapshot) => this.#receive(snapshot))
+      )
+    );
+  }
+
+  play = () => this.#call(() => this.#remote.play());
+  pause = () => this.#call(() => this.#remote.pause());
+  step = (n = 1) => this.#call(() => this.#remote.step(n));
+  reset = () => this.#call(() => this.#remote.reset());
+  /** Rebuild for a new config (a Config or a URL hash); fresh parameters from its seed. */
+  setConfig = (config: Config | string) => this.#call(() => this.#remote.setConfig(config));
+  setStepsPerFrame = (n: number) => this.#call(() => this.#remote.setStepsPerFrame(n));
+
+  /** Stop the worker; the session cannot be used after this. */
+  dispose(): void {
+    this.#remote[Comlink.releaseProxy]();
+    this.#worker.terminate();
+  }
+
+  #receive(snapshot: Snapshot): void {
+    // Replies and snapshot calls travel on different message ports: keep the newest.
+    if (this.snapshot && snapshot.serial <= this.snapshot.serial) return;
+    this.snapshot = snapshot;
+    this.status = snapshot.status;
+    this.backend = snapshot.backend;
+    this.notices = snapshot.notice ? [...snapshot.notices, snapshot.notice] : snapshot.notices;
+    this.error = snapshot.error;
+  }
+
+  /** Run a command; a snapshot it returns is shown, a failure becomes `error`. */
+  async #call(command: () => Promise<Snapshot | void>): Promise<void> {
+    try {
+      const snapshot = await command();
+      if (snapshot) this.#receive(snapshot);
+    } catch (error) {
+      this.error = message(error);
+    }
+  }
+}
+
+/**
+ * Two sessions side by side on the same data and seed (the second takes the first's task, data and
+ * seed, with a notice), with shared controls.
+ */
+export class Comparison {
+  readonly sessions: readonly [Session, Session];
+  /** What was changed in the second config to compare like with like. */
+  readonly notices: string[];
+  readonly ready: Promise<void>;
+
+  constructor(first: Config | string, second: Config | string, options: SessionOptions = {}) {
+    const aligned = alignForComparison(first, second);
+    this.notices = aligned.notices;
+    this.sessions = [new Session(aligned.first, options), new Session(aligned.second, options)];
+    this.ready = this.#both((s) => s.ready);
+  }
+
+  play = () => this.#both((s) => s.play());
+  pause = () => this.#both((s) => s.pause());
+  step = (n = 1) => this.#both((s) => s.step(n));
+  reset = () => this.#both((s) => s.reset());
+  setStepsPerFrame = (n: number) => this.#both((s) => s.setStepsPerFrame(n));
+
+  dispose(): void {
+    for (const session of this.sessions) session.dispose();
+  }
+
+  async #both(command: (session: Session) => Promise<void>): Promise<void> {
+    await Promise.all(this.sessions.map(command));
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The training session's Web Worker: the engine, TensorFlow.js and the training loop all run here,
+ * so that the page's main thread only renders. Exposes {@link SessionWorker} with comlink; start it
+ * with `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })` (session.svelte.ts
+ * does).
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '$lib/config';
+import { selectBackend } from '$lib/engine/backend';
+import type { BackendName } from '$lib/engine/types';
+import { SessionCore } from './core';
+import type { SessionOptions } from './core';
+import type { Snapshot } from './snapshot';
+import { WASM_PATHS } from './wasm-paths';
+
+/** Listens for the loss of the WebGPU device, which tfjs otherwise only shows as failing ops. */
+function watchDevice(name: BackendName): void {
+  if (name !== 'webgpu') return;
+  const device = (tf.backend() as { device?: { lost?: Promise<{ message?: string }> } }).device;
+  device?.lost?.then((info) => core.backendLost(`WebGPU device lost: ${info?.message ?? ''}`));
+}
+
+const core = new SessionCore({
+  async selectBackend(name) {
+    // selectBackend sets tfjs's SOFTWARE_WEBGL_ENABLED flag before it imports the webgl backend,
+    // which registers that flag; importing it first keeps 'auto' and the fallback from throwing.
+    await import('@tensorflow/tfjs-backend-webgl');
+    const report = await selectBackend(name, { wasmPaths: { ...WASM_PATHS } });
+    watchDevice(report.active);
+    return report;
+  },
+  dropBackend(name) {
+    tf.removeBackend(name);
+  }
+});
+
+/** The session API, called from the page through comlink (every method returns a promise there). */
+const api = {
+  /**
+   * Set up for a config (a URL hash such as `cell=lstm&T=50`, or a Config): backend, model, first
+   * look. `onSnapshot` (wrapped in `Comlink.proxy`) is called at display rate from then on.
+   */
+  init(
+    config: Config | string,
+    options: SessionOptions = {},
+    onSnapshot?: (snapshot: Snapshot) => void
+  ): Promise<Snapshot> {
+    core.onSnapshot(onSnapshot ?? null);
+    return core.init(config, options);
+  },
+  play: (): Promise<Snapshot> => core.play(),
+  pause: (): Promise<Snapshot> => core.pause(),
+  step: (n = 1): Promise<Snapshot> => core.step(n),
+  reset: (): Promise<Snapshot> => core.reset(),
+  setConfig: (config: Config | string): Promise<Snapshot> => core.setConfig(config),
+  setStepsPerFrame: (n: number): void => core.setStepsPerFrame(n),
+  snapshot: (): Snapshot => core.snapshot(),
+  dispose: (): Promise<void> => core.dispose()
+};
+
+export type SessionWorker = typeof api;
+
+Comlink.expose(api);
