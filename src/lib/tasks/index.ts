@@ -1,24 +1,24 @@
 import type { Config, Notice } from '$lib/config';
 import type { TrainingSpec } from '$lib/engine/trainer';
-import { charsTask } from './chars';
-import { esnTask } from './esn';
-import { mackeyGlassTask } from './mackey-glass';
-import { sineTask } from './sine';
 import { addingTask } from './adding';
+import { additionTask } from './addition';
+import { charsTask } from './chars';
 import { countingTask } from './counting';
+import { esnTask } from './esn';
 import { firstSymbolTask } from './first-symbol';
+import { mackeyGlassTask } from './mackey-glass';
 import { parityTask } from './parity';
+import { reverseTask } from './reverse';
+import { sineTask } from './sine';
 import { sinesTask } from './sines';
 import { taggingTask } from './tagging';
-import type { Task } from './task';
-import { additionTask } from './addition';
-import { reverseTask } from './reverse';
 import { waveformTask } from './waveform';
+import type { Task } from './task';
 
 export type { Baseline, Pattern, Prediction, Task } from './task';
 
 /** Every task by its config name. */
-export const TASKS: Partial<Record<Config['task'], Task>> = {
+export const TASKS: Record<Config['task'], Task> = {
   sine: sineTask,
   sines: sinesTask,
   adding: addingTask,
@@ -44,15 +44,7 @@ export function trainingSpec(config: Config): {
   notices: Notice[];
 } {
   const notices: Notice[] = [];
-  let task = TASKS[config.task];
-  if (!task) {
-    notices.push({
-      key: 'task',
-      kind: 'adjusted',
-      message: `The ${config.task} task is not available; using sine.`
-    });
-    task = sineTask;
-  }
+  const task = TASKS[config.task];
   let loss = config.loss;
   if (loss !== task.loss) {
     notices.push({
