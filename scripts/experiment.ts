@@ -12,6 +12,7 @@ import { decodeHash, describeConfig } from '../src/lib/config';
 import { useNodeBackend } from '../src/lib/engine/node-backend';
 import { Trainer } from '../src/lib/engine/trainer';
 import type { StepReport } from '../src/lib/engine/trainer';
+import { windowPlan } from '../src/lib/session/core';
 import { buildRunFile } from '../src/lib/session/runfile';
 import { trainingSpec } from '../src/lib/tasks';
 import { runEchoStateNetwork } from '../src/lib/tasks/esn';
@@ -71,8 +72,11 @@ async function main() {
   const history: StepReport[] = [];
   const started = performance.now();
   for (let i = 0; i < steps; i++) {
+    // The same windows as the explorer's session: a stream carries the state, shuffled does not.
+    const plan = windowPlan(config.windows, config.seed, i);
     const report = await trainer.train(
-      task.batch(config.seed, i, config.seqLength, config.batchSize)
+      task.batch(config.seed, plan.index, config.seqLength, config.batchSize, config.windows),
+      { stateful: plan.stateful }
     );
     history.push(report);
     if (report.nonFinite) {
@@ -91,7 +95,13 @@ async function main() {
     );
 
   const batchIndex = trainer.updates;
-  const batch = task.batch(config.seed, batchIndex, config.seqLength, config.batchSize);
+  const batch = task.batch(
+    config.seed,
+    batchIndex,
+    config.seqLength,
+    config.batchSize,
+    config.windows
+  );
   const run = await buildRunFile({
     config,
     spec,

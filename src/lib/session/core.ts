@@ -405,7 +405,13 @@ export class SessionCore {
     const { config, task, runner } = this;
     if (!config || !task || !runner) return 'stop';
     const plan = windowPlan(config.windows, config.seed, this.updates);
-    const batch = task.batch(config.seed, plan.index, config.seqLength, config.batchSize);
+    const batch = task.batch(
+      config.seed,
+      plan.index,
+      config.seqLength,
+      config.batchSize,
+      config.windows
+    );
     const started = this.env.now();
     let report: StepReport;
     try {
@@ -533,7 +539,8 @@ export class SessionCore {
         config.seed,
         VIEW_BATCH_INDEX,
         config.seqLength,
-        config.batchSize
+        config.batchSize,
+        config.windows
       );
       this.runner = this.env.runners.create(this.spec!);
       this.updates = 0;

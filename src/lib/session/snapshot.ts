@@ -6,6 +6,7 @@
  * readout, else 1). Traces are of one batch item (`view.batchItem`), the one whose recurrent
  * Jacobians were computed; norms over the batch say so.
  */
+import { directionLabel } from '$lib/engine/types';
 import type { BackendName } from '$lib/engine/types';
 import type { Batch, Inspection, NonFinite, StepReport } from '$lib/engine/trainer';
 import type { Baseline, Prediction, Task } from '$lib/tasks';
@@ -65,7 +66,7 @@ export interface LastStep {
 
 /** Everything the views draw of one layer and direction. */
 export interface DirectionView {
-  /** `l0`, `l0_reverse`, … (PyTorch's parameter-name suffix). */
+  /** `l0`, `l0_reverse`, … (PyTorch's parameter-name suffix; `encoder.l0`, `decoder.l0` for an encoder–decoder). */
   suffix: string;
   layer: number;
   reverse: boolean;
@@ -233,21 +234,25 @@ export function makeView(input: {
     batchItem: item,
     loss: inspection.loss,
     gradNorm: inspection.gradNorm,
-    directions: inspection.directions.map((d) => ({
-      suffix: d.dir.suffix,
-      layer: d.dir.layer,
-      reverse: d.dir.reverse,
-      h: sliceItem(d.trace.h, T, B, H, item),
-      c: d.trace.c ? sliceItem(d.trace.c, T, B, H, item) : undefined,
-      gates: sliceAll(d.trace.gates, T, B, H, item),
-      pre: sliceAll(d.trace.pre, T, B, H, item),
-      hNorm: d.hNorm,
-      cNorm: d.cNorm,
-      gradNormPerStep: d.gradNormPerStep,
-      cellGradNormPerStep: d.cellGradNormPerStep,
-      jacobianNorm: d.jacobianNorm,
-      eigenvalues: d.eigenvalues.map((e) => ({ ...e }))
-    })),
+    directions: inspection.directions.map((d) => {
+      // Each direction's own length: an encoder's T and a decoder's T_out differ.
+      const steps = d.hNorm.length;
+      return {
+        suffix: directionLabel(d.dir),
+        layer: d.dir.layer,
+        reverse: d.dir.reverse,
+        h: sliceItem(d.trace.h, steps, B, H, item),
+        c: d.trace.c ? sliceItem(d.trace.c, steps, B, H, item) : undefined,
+        gates: sliceAll(d.trace.gates, steps, B, H, item),
+        pre: sliceAll(d.trace.pre, steps, B, H, item),
+        hNorm: d.hNorm,
+        cNorm: d.cNorm,
+        gradNormPerStep: d.gradNormPerStep,
+        cellGradNormPerStep: d.cellGradNormPerStep,
+        jacobianNorm: d.jacobianNorm,
+        eigenvalues: d.eigenvalues.map((e) => ({ ...e }))
+      };
+    }),
     metrics: input.task.metrics(batch, inspection.output),
     prediction: input.task.prediction(batch, inspection.output, item)
   };
@@ -262,7 +267,7 @@ export function lastStep(report: StepReport): LastStep {
     gradNormAfter: report.gradNormAfter,
     clipped: report.clipped,
     perStep: report.directions.map((d) => ({
-      suffix: d.dir.suffix,
+      suffix: directionLabel(d.dir),
       hNorm: d.hNorm,
       cNorm: d.cNorm,
       gradNormPerStep: d.gradNormPerStep,

@@ -23,9 +23,6 @@ function watchDevice(name: BackendName): void {
 
 const core = new SessionCore({
   async selectBackend(name) {
-    // selectBackend sets tfjs's SOFTWARE_WEBGL_ENABLED flag before it imports the webgl backend,
-    // which registers that flag; importing it first keeps 'auto' and the fallback from throwing.
-    await import('@tensorflow/tfjs-backend-webgl');
     const report = await selectBackend(name, { wasmPaths: { ...WASM_PATHS } });
     watchDevice(report.active);
     return report;

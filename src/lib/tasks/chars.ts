@@ -12,11 +12,11 @@
  * {@link HELD_OUT_SHARE} out of training; the baselines and {@link CharTask.evaluationBatch} are
  * measured on it, so the model and the n-gram baselines are scored on the same unseen characters.
  */
-import type { Config } from '$lib/config';
 import { sample } from '$lib/engine/generate';
 import type { Params } from '$lib/engine/network';
 import { Random } from '$lib/engine/random';
 import type { Batch } from '$lib/engine/trainer';
+import type { Windows } from './task';
 import type { NetworkSpec } from '$lib/engine/types';
 import { generateCorpus, GRAMMAR_CORPUS } from './corpus';
 import { accuracy, argmax } from './task';
@@ -37,8 +37,7 @@ export const HELD_OUT_FROM = 2000;
 /** A prime that fits the grammar corpus: the model should continue it with a plural verb. */
 export const GRAMMAR_PRIME = 'the dogs that the cat sees ';
 
-/** How training windows are laid out (the config's `windows` knob). */
-export type Windows = Config['windows'];
+export type { Windows };
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary

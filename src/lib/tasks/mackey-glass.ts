@@ -2,7 +2,7 @@ import { normalizedRootMeanSquaredError } from '$lib/engine/esn';
 import { Random } from '$lib/engine/random';
 import type { Batch } from '$lib/engine/trainer';
 import { meanSquaredError } from './task';
-import type { Baseline, Task } from './task';
+import type { Baseline, Task, Windows } from './task';
 
 /**
  * The Mackey–Glass delay differential equation
@@ -291,14 +291,24 @@ export function mackeyGlassStream(seed: number, stream: number): MackeyGlassStre
 /**
  * Window `index` of each of B streams, T steps: for stream b, with u the normalized series of
  * `mackeyGlassStream(seed, b)`,  x_t = u_{index·T + t},  y*_t = u_{index·T + t + 1},  t = 0 … T−1.
- * Window `index` therefore continues window `index − 1` of the same stream.
+ * Window `index` therefore continues window `index − 1` of the same stream (the default, and
+ * `stream`/`shuffled`). With `sequences`, each batch reads its B windows at seeded random
+ * offsets in [0, 4096) of the same B streams instead.
  */
-export function mackeyGlassBatch(seed: number, index: number, T: number, B: number): Batch {
+export function mackeyGlassBatch(
+  seed: number,
+  index: number,
+  T: number,
+  B: number,
+  windows?: Windows
+): Batch {
   const x = new Float32Array(T * B);
   const target = new Float32Array(T * B);
   const window = new Float64Array(T + 1);
+  const offsets =
+    windows === 'sequences' ? new Random(`mackey-glass:offsets:${seed}:${index}`) : null;
   for (let b = 0; b < B; b++) {
-    mackeyGlassStream(seed, b).read(index * T, T + 1, window);
+    mackeyGlassStream(seed, b).read(offsets ? offsets.int(4096) : index * T, T + 1, window);
     for (let t = 0; t < T; t++) {
       x[t * B + b] = window[t];
       target[t * B + b] = window[t + 1];

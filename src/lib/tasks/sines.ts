@@ -1,7 +1,7 @@
 import { Random } from '$lib/engine/random';
 import type { Batch } from '$lib/engine/trainer';
 import { meanSquaredError } from './task';
-import type { Task } from './task';
+import type { Task, Windows } from './task';
 
 /** Noise added to the inputs (not the targets): standard deviation σ. */
 export const SINES_NOISE = 0.05;
@@ -64,14 +64,19 @@ export const sinesTask: Task = {
   outputSize: 1,
   loss: 'mse',
   readouts: ['step'],
-  batch(seed: number, index: number, T: number, B: number): Batch {
+  /**
+   * Default and `stream`/`shuffled`: window `index` of stream b (time index·T … ). With
+   * `sequences`: B fresh signals per batch (streams index·B + b, from time 0).
+   */
+  batch(seed: number, index: number, T: number, B: number, windows?: Windows): Batch {
+    const fresh = windows === 'sequences';
     const noise = new Random(`sines:${seed}:${index}`);
     const x = new Float32Array(T * B);
     const target = new Float32Array(T * B);
     for (let b = 0; b < B; b++) {
-      const components = streamComponents(seed, b);
+      const components = streamComponents(seed, fresh ? index * B + b : b);
       for (let t = 0; t < T; t++) {
-        const time = index * T + t;
+        const time = fresh ? t : index * T + t;
         x[t * B + b] = signal(components, time) + SINES_NOISE * noise.normal();
         target[t * B + b] = signal(components, time + 1);
       }

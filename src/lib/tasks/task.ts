@@ -1,6 +1,9 @@
 import type { Batch } from '$lib/engine/trainer';
 import type { LossKind, Readout } from '$lib/engine/types';
 
+/** How training windows are laid out (the config's `windows` knob). */
+export type Windows = 'sequences' | 'stream' | 'shuffled';
+
 /** The input/output patterns of the course notes. */
 export type Pattern =
   | 'many-to-many (aligned)'
@@ -53,10 +56,13 @@ export interface Task {
   /** The readouts the task can be scored with (the first is its default). */
   readouts: readonly Readout[];
   /**
-   * Batch number `index` of a run with this seed: the same (seed, index, T, B) always gives the
-   * same numbers. For `windows=stream`, window `index` of stream b continues window `index − 1`.
+   * Batch number `index` of a run with this seed: the same arguments always give the same
+   * numbers. With `windows` = `stream` or `shuffled`, a task that reads a long stream (a series,
+   * a text) returns window `index` of each of its B streams, so window `index` continues window
+   * `index − 1`; with `sequences`, fresh independent sequences. Tasks of independent sequences
+   * ignore it; left out, each task's own default applies (its doc comment says which).
    */
-  batch(seed: number, index: number, T: number, B: number): Batch;
+  batch(seed: number, index: number, T: number, B: number, windows?: Windows): Batch;
   /** Task-specific scores of outputs y ([T_out, B, O], as the network produced them) on a batch. */
   metrics(batch: Batch, output: Float32Array): Record<string, number>;
   /** Reference numbers for sequence length T, e.g. the adding problem's "always answer 1" MSE. */
