@@ -219,3 +219,22 @@ test('a lost backend hands over to the next one and training goes on', async ({
   expect(Number.isFinite(run.loss)).toBe(true);
   expect(errors).toEqual([]);
 });
+
+test('the echo state network is fitted in the worker: NRMSE below 0.1, and the echo state property', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/lab/session#task=esn&hidden=50&rho=0.9&backend=wasm');
+  const panel = page.getByTestId('session-0');
+  await ready(panel);
+  expect(Number(await panel.getByTestId('nrmse').innerText())).toBeLessThan(0.1);
+  expect(Number(await panel.getByTestId('esp-distance').innerText())).toBeLessThan(1e-6);
+
+  // Above 1 with a weak input, two initial states never meet.
+  await page.goto('/lab/session#task=esn&hidden=100&rho=1.5&inScale=0.1&backend=wasm');
+  await page.reload();
+  const wild = page.getByTestId('session-0');
+  await ready(wild);
+  expect(Number(await wild.getByTestId('esp-distance').innerText())).toBeGreaterThan(0.1);
+  expect(errors).toEqual([]);
+});

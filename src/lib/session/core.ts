@@ -7,6 +7,8 @@
  * on divergence; and when the backend fails mid-run it moves to the next one and goes on from the
  * same parameters.
  */
+import { runEchoStateNetwork } from '$lib/tasks/esn';
+import type { EchoStateRun } from '$lib/tasks/esn';
 import { decodeHash, validateConfig } from '$lib/config';
 import type { Config } from '$lib/config';
 import { BACKEND_ORDER } from '$lib/engine/backend';
@@ -183,6 +185,8 @@ export class SessionCore {
   private task: Task | null = null;
   private spec: ReturnType<typeof trainingSpec>['spec'] | null = null;
   private runner: Runner | null = null;
+  /** The echo state network's closed-form fit (task `esn`): it has no training steps. */
+  private reservoir: EchoStateRun | null = null;
   private viewBatch: Batch | null = null;
 
   private status: SessionStatus = 'loading';
@@ -313,6 +317,7 @@ export class SessionCore {
         ...(this.backend?.skipped ?? []).map((s) => `Backend ${s.name} skipped: ${s.reason}.`)
       ],
       error: this.error,
+      reservoir: this.reservoir,
       timing: {
         msPerStep: this.stepDurations.length
           ? this.stepDurations.reduce((a, b) => a + b, 0) / this.stepDurations.length
@@ -535,6 +540,16 @@ export class SessionCore {
         }
       }
       const config = this.config!;
+      this.reservoir = null;
+      if (this.task!.pattern === 'reservoir') {
+        // No gradient training: the fixed reservoir runs and its readout is solved at once.
+        this.reservoir = runEchoStateNetwork(config);
+        this.configNotices.push(...this.reservoir.notices.map((n) => n.message));
+        this.resetHistory();
+        this.status = 'paused';
+        await this.publishNow();
+        return;
+      }
       this.viewBatch = this.task!.batch(
         config.seed,
         VIEW_BATCH_INDEX,
@@ -543,23 +558,27 @@ export class SessionCore {
         config.windows
       );
       this.runner = this.env.runners.create(this.spec!);
-      this.updates = 0;
-      this.losses = new History();
-      this.gradNorms = new History();
-      this.last = null;
-      this.view = null;
-      this.divergence = null;
-      this.checkpoint = null;
-      this.switches = [];
-      this.simulatedLossDone = false;
-      this.stepDurations = [];
-      this.stepTimes = [];
+      this.resetHistory();
       this.status = 'paused';
       await this.refreshView();
     } catch (error) {
       this.fail(error);
     }
     await this.publishNow();
+  }
+
+  private resetHistory(): void {
+    this.updates = 0;
+    this.losses = new History();
+    this.gradNorms = new History();
+    this.last = null;
+    this.view = null;
+    this.divergence = null;
+    this.checkpoint = null;
+    this.switches = [];
+    this.simulatedLossDone = false;
+    this.stepDurations = [];
+    this.stepTimes = [];
   }
 
   private disposeRunner(): void {

@@ -10,6 +10,7 @@ import { directionLabel } from '$lib/engine/types';
 import type { BackendName } from '$lib/engine/types';
 import type { Batch, Inspection, NonFinite, StepReport } from '$lib/engine/trainer';
 import type { Baseline, Prediction, Task } from '$lib/tasks';
+import type { EchoStateRun } from '$lib/tasks/esn';
 
 /**
  * - `loading`: choosing a backend and building the model; nothing to show yet
@@ -162,6 +163,12 @@ export interface Snapshot {
   /** Config notices (clamped, dropped, adjusted values) and backend notices, in order. */
   notices: string[];
   error: string | null;
+  /**
+   * The echo state network's results (task `esn`), fitted in closed form when the session is
+   * built: NRMSE, the prediction on the test stretch, the reservoir's state norms, its eigenvalues
+   * and the echo-state-property distance curve. Null for every other task.
+   */
+  reservoir: EchoStateRun | null;
   timing: Timing;
 }
 
@@ -304,6 +311,7 @@ export interface SnapshotInput {
   switches: BackendSwitch[];
   notices: string[];
   error: string | null;
+  reservoir?: EchoStateRun | null;
   timing: Timing;
   maxHistoryPoints?: number;
 }
@@ -335,6 +343,7 @@ export function makeSnapshot(input: SnapshotInput): Snapshot {
     switches: input.switches,
     notices: input.notices,
     error: input.error,
+    reservoir: input.reservoir ?? null,
     timing: input.timing
   };
 }
