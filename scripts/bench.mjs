@@ -275,6 +275,28 @@ if (flags.profile) {
       );
     }
   }
+  out.push(
+    '',
+    'Where the kernel time goes (kernel and input shapes: launches, ms), where the backend times kernels:',
+    '',
+    '| backend | hidden, T, batch | cell | what | longest kernels |',
+    '| --- | --- | --- | --- | --- |'
+  );
+  for (const row of rows) {
+    const { hidden, steps, batch } = SIZES[row.size];
+    for (const kind of KINDS) {
+      const p = row.profiles[kind];
+      if (!p || 'error' in p || p.kernelMs === undefined) continue;
+      const what = { train: 'ours: train', measure: 'ours: fwd+bwd', layers: 'tf.layers' }[kind];
+      const slowest = p.slowest
+        .slice(0, 6)
+        .map((k) => `${k.name}: ${k.count}, ${k.ms?.toFixed(1)}`)
+        .join('; ');
+      out.push(
+        `| ${row.backend} | ${hidden}, ${steps}, ${batch} | ${CELL_NAMES[row.cell]} | ${what} | ${slowest} |`
+      );
+    }
+  }
   console.log(out.join('\n'));
   console.log(`Total run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   process.exit(0);

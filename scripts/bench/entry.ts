@@ -290,10 +290,16 @@ async function timeRow(
     // The first round compiles shaders and sets kernels up: reported, never counted in the budget.
     const firstStepMs: number[] = [];
     for (const stepper of steppers) firstStepMs.push(await timed(stepper));
+    const firstRoundMs = firstStepMs.reduce((a, b) => a + b, 0);
     const start = performance.now();
     let warmupSteps = 1;
-    // More warm-up rounds, unless they would eat a large part of the budget.
-    while (warmupSteps < budget.warmupSteps && performance.now() - start < budget.budgetMs / 4) {
+    // More warm-up rounds, unless they would eat a large part of the budget: where one round takes
+    // longer than the whole budget, the first round is all the warm-up there is.
+    while (
+      warmupSteps < budget.warmupSteps &&
+      firstRoundMs < budget.budgetMs &&
+      performance.now() - start < budget.budgetMs / 4
+    ) {
       for (const stepper of steppers) await timed(stepper);
       warmupSteps++;
     }
@@ -346,7 +352,10 @@ export interface StepProfile {
   scalarUploads: number;
   /** Summed kernel time, ms, where available. */
   kernelMs?: number;
+  /** By kernel name, most time (else most launches) first. */
   byKernel: KernelCount[];
+  /** By kernel name and input shapes (`BatchMatMul [32,128]×[512,128]`), the 12 longest. */
+  slowest: KernelCount[];
 }
 
 /**
@@ -374,6 +383,19 @@ async function countUploads<T>(
   }
 }
 
+/** Input shapes as `[32,128]×[512,128]`; a run of equal shapes as `100×[32,128]`. */
+function shapesLabel(shapes: (number[] | null)[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < shapes.length;) {
+    const label = `[${shapes[i] ?? ''}]`;
+    let j = i + 1;
+    while (j < shapes.length && `[${shapes[j] ?? ''}]` === label) j++;
+    parts.push(j - i > 1 ? `${j - i}×${label}` : label);
+    i = j;
+  }
+  return parts.join('×');
+}
+
 /** Kernels launched and tensors uploaded by one step, after two warm-up steps. */
 async function profile(kind: BenchKind, shape: BenchShape): Promise<StepProfile> {
   const { step, dispose } = makeStepper(kind, shape);
@@ -392,24 +414,33 @@ async function profile(kind: BenchKind, shape: BenchShape): Promise<StepProfile>
     );
     const wallMs = performance.now() - t0;
     const byName = new Map<string, KernelCount>();
+    const byShape = new Map<string, KernelCount>();
     let kernelMs: number | undefined = 0;
-    for (const kernel of info.kernels) {
-      const entry = byName.get(kernel.name) ?? { name: kernel.name, count: 0, ms: 0 };
+    const add = (groups: Map<string, KernelCount>, name: string, ms: number | undefined) => {
+      const entry = groups.get(name) ?? { name, count: 0, ms: 0 };
       entry.count++;
-      const ms = kernel.kernelTimeMs;
-      if (typeof ms === 'number' && entry.ms !== undefined && kernelMs !== undefined) {
-        entry.ms += ms;
-        kernelMs += ms;
-      } else {
-        entry.ms = undefined;
-        kernelMs = undefined;
-      }
-      byName.set(kernel.name, entry);
+      entry.ms = ms === undefined || entry.ms === undefined ? undefined : entry.ms + ms;
+      groups.set(name, entry);
+    };
+    for (const kernel of info.kernels) {
+      const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : undefined;
+      kernelMs = ms === undefined || kernelMs === undefined ? undefined : kernelMs + ms;
+      add(byName, kernel.name, ms);
+      add(byShape, `${kernel.name} ${shapesLabel(kernel.inputShapes)}`, ms);
     }
-    const byKernel = [...byName.values()].sort(
-      (a, b) => (b.ms ?? 0) - (a.ms ?? 0) || b.count - a.count
-    );
-    return { wallMs, kernels: info.kernels.length, uploads, scalarUploads, kernelMs, byKernel };
+    const byTime = (a: KernelCount, b: KernelCount) =>
+      (b.ms ?? 0) - (a.ms ?? 0) || b.count - a.count;
+    const byKernel = [...byName.values()].sort(byTime);
+    const slowest = [...byShape.values()].sort(byTime).slice(0, 12);
+    return {
+      wallMs,
+      kernels: info.kernels.length,
+      uploads,
+      scalarUploads,
+      kernelMs,
+      byKernel,
+      slowest
+    };
   } finally {
     dispose();
   }
