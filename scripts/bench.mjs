@@ -54,14 +54,10 @@ const { values: flags } = parseArgs({
   }
 });
 if (flags.help) {
-  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  console.log(
-    source
-      .split('\n')
-      .filter((line) => line.startsWith('//'))
-      .map((line) => line.replace(/^\/\/ ?/, ''))
-      .join('\n')
-  );
+  // The comment at the top of this file, without its slashes.
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+  const header = lines.slice(0, lines.findIndex((line) => !line.startsWith('//')));
+  console.log(header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
 
