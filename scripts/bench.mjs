@@ -56,7 +56,10 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   // The comment at the top of this file, without its slashes.
   const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-  const header = lines.slice(0, lines.findIndex((line) => !line.startsWith('//')));
+  const header = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('//'))
+  );
   console.log(header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
