@@ -238,3 +238,32 @@ test('the echo state network is fitted in the worker: NRMSE below 0.1, and the e
   expect(Number(await wild.getByTestId('esp-distance').innerText())).toBeGreaterThan(0.1);
   expect(errors).toEqual([]);
 });
+
+test('the character model writes a sample, and a pasted text over 200 KB is refused with a message', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/lab/session#task=chars&cell=gru&hidden=16&T=16&batch=8&temp=0.8&backend=wasm');
+  const panel = page.getByTestId('session-0');
+  await ready(panel);
+  await page.getByTestId('step').click();
+  await stepAtLeast(panel, 1);
+  await expect(panel.getByTestId('sample')).toContainText('the dogs that the cat sees');
+
+  await page.getByText('Your own text for the character model').click();
+  await page.getByTestId('text-input').fill('x'.repeat(210 * 1024));
+  await page.getByTestId('use-text').click();
+  await expect(panel.getByTestId('notice').first()).toContainText('the limit is 200 KB');
+  expect((await read(panel)).step).toBe(1);
+
+  await page
+    .getByTestId('text-input')
+    .fill('to be or not to be, that is the question. '.repeat(30));
+  await page.getByTestId('use-text').click();
+  await expect(panel.getByTestId('steps')).toHaveText('0');
+  await expect(panel.getByTestId('notices')).not.toContainText('limit');
+  await page.getByTestId('step').click();
+  await stepAtLeast(panel, 1);
+  await expect(panel.getByTestId('sample')).toContainText('to be or not');
+  expect(errors).toEqual([]);
+});

@@ -330,3 +330,32 @@ describe('the echo state network in a session', () => {
     await core.dispose();
   });
 });
+
+describe('the character model in a session', () => {
+  it('writes a sample with the config’s temperature, and takes a pasted text unless it is too big', async () => {
+    const { core } = newCore();
+    await core.init('task=chars&cell=gru&hidden=8&T=8&batch=4&temp=0.7&backend=cpu');
+    const trained = await core.step(2);
+    expect(trained.sample?.kind).toBe('text');
+    if (trained.sample?.kind !== 'text') return;
+    expect(trained.sample.seed).toBe('the dogs that the cat sees ');
+    expect(trained.sample.text).toHaveLength(120);
+
+    // Too big: a clear message, and nothing else changes.
+    const huge = 'a'.repeat(210 * 1024);
+    const refused = await core.setText(huge);
+    expect(refused.notices[0]).toMatch(/the limit is 200 KB.*nothing was changed/);
+    expect(refused.step).toBe(2);
+    expect(refused.sample).toEqual(trained.sample);
+
+    // A text of its own: the session rebuilds on it, vocabulary and all.
+    const text = 'to be or not to be, that is the question. '.repeat(20);
+    const taken = await core.setText(text);
+    expect(taken.notices.some((n) => /limit/.test(n))).toBe(false);
+    expect(taken.step).toBe(0);
+    expect(taken.view!.prediction.kind).toBe('text');
+    if (taken.view!.prediction.kind === 'text') expect(text).toContain(taken.view!.prediction.seed);
+    expect((await core.step(3)).step).toBe(3);
+    await core.dispose();
+  });
+});

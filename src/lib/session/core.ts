@@ -7,6 +7,11 @@
  * on divergence; and when the backend fails mid-run it moves to the next one and goes on from the
  * same parameters.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Params } from '$lib/engine/network';
+import { makeCharTask, sampleText } from '$lib/tasks/chars';
+import type { CharTask } from '$lib/tasks/chars';
+import type { Prediction } from '$lib/tasks';
 import { runEchoStateNetwork } from '$lib/tasks/esn';
 import type { EchoStateRun } from '$lib/tasks/esn';
 import { decodeHash, validateConfig } from '$lib/config';
@@ -34,6 +39,10 @@ import type {
 /** Windows of the stream shuffled together: `windows=shuffled` visits each block of this many
  * consecutive windows once, in a seeded random order, before moving to the next block. */
 export const SHUFFLE_BLOCK = 32;
+
+/** Characters in the character model's sample, and how often it is drawn while training. */
+export const SAMPLE_LENGTH = 120;
+export const SAMPLE_INTERVAL_MS = 2000;
 
 /** The display batch: the task's batch number 0, the first window of the stream. */
 export const VIEW_BATCH_INDEX = 0;
@@ -187,6 +196,13 @@ export class SessionCore {
   private runner: Runner | null = null;
   /** The echo state network's closed-form fit (task `esn`): it has no training steps. */
   private reservoir: EchoStateRun | null = null;
+  /** A text the user gave the character model in place of the grammar corpus. */
+  private customText: CharTask | null = null;
+  /** Why the last text given was refused (nothing else changed), until the next accepted one. */
+  private textRefusal: string | null = null;
+  /** The character model's latest free-running sample, and when it was drawn. */
+  private sample: Prediction | null = null;
+  private lastSample = -Infinity;
   private viewBatch: Batch | null = null;
 
   private status: SessionStatus = 'loading';
@@ -291,6 +307,36 @@ export class SessionCore {
     });
   }
 
+  /**
+   * Train the character model on this text instead of the grammar corpus (null: back to the
+   * corpus). A text over 200 KB, or too short for T, is refused with a message and changes
+   * nothing; an accepted one rebuilds the session (fresh parameters) if the task is `chars`.
+   */
+  setText(text: string | null): Promise<Snapshot> {
+    const wasRunning = this.running;
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      if (text === null) {
+        this.customText = null;
+        this.textRefusal = null;
+      } else {
+        const task = makeCharTask(text, { seqLength: this.config?.seqLength, source: 'your text' });
+        if ('error' in task) {
+          this.textRefusal = task.error;
+          if (wasRunning) this.startLoop(Infinity, true);
+          this.publish();
+          return this.snapshot();
+        }
+        this.customText = task;
+        this.textRefusal = null;
+      }
+      if (this.config?.task === 'chars') await this.build(this.config, true);
+      if (wasRunning) this.startLoop(Infinity, true);
+      return this.snapshot();
+    });
+  }
+
   setStepsPerFrame(n: number): void {
     this.options.stepsPerFrame = clampSteps(n);
   }
@@ -313,11 +359,13 @@ export class SessionCore {
       backend: this.backend,
       switches: this.switches,
       notices: [
+        ...(this.textRefusal ? [this.textRefusal] : []),
         ...this.configNotices,
         ...(this.backend?.skipped ?? []).map((s) => `Backend ${s.name} skipped: ${s.reason}.`)
       ],
       error: this.error,
       reservoir: this.reservoir,
+      sample: this.sample,
       timing: {
         msPerStep: this.stepDurations.length
           ? this.stepDurations.reduce((a, b) => a + b, 0) / this.stepDurations.length
@@ -534,6 +582,15 @@ export class SessionCore {
         this.configNotices = [...validated.notices, ...built.notices].map((n) => n.message);
         this.task = built.task;
         this.spec = built.spec;
+        if (this.config.task === 'chars' && this.customText) {
+          // The pasted text has its own vocabulary: the network's input and output sizes follow.
+          const size = this.customText.inputSize;
+          this.task = this.customText;
+          this.spec = {
+            ...built.spec,
+            network: { ...built.spec.network, inputSize: size, outputSize: size }
+          };
+        }
         if (backendChanged || !this.backend) {
           const report = await this.env.selectBackend(this.config.backend);
           this.backend = { ...report, skipped: [...report.skipped] };
@@ -568,6 +625,8 @@ export class SessionCore {
   }
 
   private resetHistory(): void {
+    this.sample = null;
+    this.lastSample = -Infinity;
     this.updates = 0;
     this.losses = new History();
     this.gradNorms = new History();
@@ -615,6 +674,7 @@ export class SessionCore {
     }
     const [inspection, params] = looked;
     this.checkpoint = { step: this.updates, params };
+    await this.drawSample(params);
     if (!inspection.nonFinite || !this.view)
       this.view = makeView({
         step: this.updates,
@@ -624,6 +684,30 @@ export class SessionCore {
         hidden: spec.network.hidden,
         task
       });
+  }
+
+  /**
+   * The character model writes: a free-running sample from its prime, with the config's
+   * temperature and seed, at most every {@link SAMPLE_INTERVAL_MS} while training (sampling is
+   * one step at a time, so it is not free).
+   */
+  private async drawSample(params: ParamArrays): Promise<void> {
+    const { task, spec, config } = this;
+    if (!task || !spec || !config || task.pattern !== 'autoregressive') return;
+    const now = this.env.now();
+    if (this.running && now - this.lastSample < SAMPLE_INTERVAL_MS) return;
+    this.lastSample = now;
+    const tensors: Params = {};
+    for (const [name, p] of Object.entries(params)) tensors[name] = tf.tensor(p.values, p.shape);
+    try {
+      this.sample = await sampleText(task as CharTask, spec.network, tensors, {
+        length: SAMPLE_LENGTH,
+        temperature: config.temperature,
+        seed: config.seed + this.updates
+      });
+    } finally {
+      tf.dispose(tensors);
+    }
   }
 
   /** Publish when a display frame is due; look at the display batch again when that is due. */

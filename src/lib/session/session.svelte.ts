@@ -55,6 +55,8 @@ export class Session {
   /** Rebuild for a new config (a Config or a URL hash); fresh parameters from its seed. */
   setConfig = (config: Config | string) => this.#call(() => this.#remote.setConfig(config));
   setStepsPerFrame = (n: number) => this.#call(() => this.#remote.setStepsPerFrame(n));
+  /** Train the character model on a pasted text (null: the grammar corpus). */
+  setText = (text: string | null) => this.#call(() => this.#remote.setText(text));
 
   /** Stop the worker; the session cannot be used after this. */
   dispose(): void {

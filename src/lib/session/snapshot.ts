@@ -169,6 +169,11 @@ export interface Snapshot {
    * and the echo-state-property distance curve. Null for every other task.
    */
   reservoir: EchoStateRun | null;
+  /**
+   * The character model's latest free-running sample (task `chars`): its prime as `seed`, then
+   * what it wrote with the config's temperature. Null for other tasks.
+   */
+  sample: Prediction | null;
   timing: Timing;
 }
 
@@ -312,6 +317,7 @@ export interface SnapshotInput {
   notices: string[];
   error: string | null;
   reservoir?: EchoStateRun | null;
+  sample?: Prediction | null;
   timing: Timing;
   maxHistoryPoints?: number;
 }
@@ -344,6 +350,7 @@ export function makeSnapshot(input: SnapshotInput): Snapshot {
     notices: input.notices,
     error: input.error,
     reservoir: input.reservoir ?? null,
+    sample: input.sample ?? null,
     timing: input.timing
   };
 }

@@ -51,6 +51,8 @@ const api = {
   step: (n = 1): Promise<Snapshot> => core.step(n),
   reset: (): Promise<Snapshot> => core.reset(),
   setConfig: (config: Config | string): Promise<Snapshot> => core.setConfig(config),
+  /** The character model's text (null: the grammar corpus); refused with a message if too big. */
+  setText: (text: string | null): Promise<Snapshot> => core.setText(text),
   setStepsPerFrame: (n: number): void => core.setStepsPerFrame(n),
   snapshot: (): Snapshot => core.snapshot(),
   dispose: (): Promise<void> => core.dispose()
