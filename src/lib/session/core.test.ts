@@ -359,3 +359,44 @@ describe('the character model in a session', () => {
     await core.dispose();
   });
 });
+
+describe('live sliders', () => {
+  it('dragging ρ rescales W_hh in place and the gradient curve follows ρ^(T−t) at once', async () => {
+    const { core } = newCore();
+    await core.init(
+      'cell=rnn&act=linear&init=orthogonal&readout=step&hidden=8&T=12&batch=2&backend=cpu'
+    );
+    const T = 12;
+    for (const rho of [0.6, 1.2]) {
+      const snapshot = await core.preview({ spectralRadius: rho });
+      const d = snapshot.view!.directions[0];
+      expect(d.eigenvalues[0].spectralRadius).toBeCloseTo(rho, 4);
+      // Only the last step's loss term reaches back the whole way; compare with a fresh look.
+      expect(snapshot.step).toBe(0);
+      expect(d.gradNormPerStep).toHaveLength(T);
+    }
+    // The drag ends: a full look agrees with what the preview showed.
+    const quick = (await core.preview({ spectralRadius: 0.9 })).view!;
+    const full = (await core.preview({ spectralRadius: 0.9, final: true })).view!;
+    expect(full.directions[0].eigenvalues[0].spectralRadius).toBeCloseTo(0.9, 4);
+    expect(Array.from(quick.directions[0].gradNormPerStep)).toEqual(
+      Array.from(full.directions[0].gradNormPerStep)
+    );
+    expect(full.directions[0].jacobianNorm[3]).toBeCloseTo(0.9, 3);
+    // Reset draws the weights afresh with the slider's value.
+    const reset = await core.reset();
+    expect(reset.view!.directions[0].eigenvalues[0].spectralRadius).toBeCloseTo(0.9, 4);
+    await core.dispose();
+  });
+
+  it('dragging g² (normal init) scales W_hh by √(g²′/g²): the spectral radius follows', async () => {
+    const { core } = newCore();
+    const first = await core.init(
+      'cell=rnn&act=relu&init=normal&g2=1&hidden=16&T=10&batch=2&backend=cpu'
+    );
+    const radius = first.view!.directions[0].eigenvalues[0].spectralRadius;
+    const moved = await core.preview({ gainSquared: 4, final: true });
+    expect(moved.view!.directions[0].eigenvalues[0].spectralRadius).toBeCloseTo(2 * radius, 4);
+    await core.dispose();
+  });
+});

@@ -7,6 +7,7 @@
  * on divergence; and when the backend fails mid-run it moves to the next one and goes on from the
  * same parameters.
  */
+import { directionLabel } from '$lib/engine/types';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '$lib/engine/network';
 import { makeCharTask, sampleText } from '$lib/tasks/chars';
@@ -333,6 +334,88 @@ export class SessionCore {
       }
       if (this.config?.task === 'chars') await this.build(this.config, true);
       if (wasRunning) this.startLoop(Infinity, true);
+      return this.snapshot();
+    });
+  }
+
+  /**
+   * A live slider moved: rescale the current W_hh in place — to spectral radius `spectralRadius`,
+   * or by √(g²′/g²) for a new `gainSquared` when W_hh was drawn normal or uniform — and look again
+   * at once: the loss and every per-step norm of the display batch, with the eigenvalues scaled
+   * to match. Traces and Jacobian norms follow in a full look when `final` (the drag ended).
+   * Training pauses while dragging. The config takes the new value, so reset draws it afresh.
+   */
+  preview(change: {
+    spectralRadius?: number;
+    gainSquared?: number;
+    final?: boolean;
+  }): Promise<Snapshot> {
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      const { runner, config, viewBatch } = this;
+      if (!runner || !config || !viewBatch || this.status === 'error') return this.snapshot();
+      const factors = new Map<string, number[]>();
+      const before = this.view;
+      if (change.spectralRadius !== undefined) {
+        const rho = Math.min(3, Math.max(0.01, change.spectralRadius));
+        await runner.setSpectralRadius(rho);
+        config.spectralRadius = rho;
+        if (this.spec) this.spec = { ...this.spec, init: { ...this.spec.init, spectralRadius: rho } };
+        for (const d of before?.directions ?? [])
+          factors.set(
+            d.suffix,
+            d.eigenvalues.map((e) => (e.spectralRadius > 1e-12 ? rho / e.spectralRadius : 1))
+          );
+      }
+      if (change.gainSquared !== undefined) {
+        const g2 = Math.min(10, Math.max(0, change.gainSquared));
+        const scalable = config.initRecurrent === 'normal' || config.initRecurrent === 'uniform';
+        if (scalable && config.gainSquared > 0) {
+          const factor = Math.sqrt(g2 / config.gainSquared);
+          runner.scaleRecurrent(factor);
+          for (const d of before?.directions ?? [])
+            factors.set(
+              d.suffix,
+              d.eigenvalues.map(() => factor)
+            );
+        }
+        config.gainSquared = g2;
+        if (this.spec) this.spec = { ...this.spec, init: { ...this.spec.init, gainSquared: g2 } };
+      }
+      if (change.final || !before) {
+        this.view = null;
+        await this.refreshView();
+      } else {
+        const measured = await runner.measure(viewBatch);
+        const byLabel = new Map(measured.directions.map((d) => [directionLabel(d.dir), d]));
+        this.view = {
+          ...before,
+          loss: measured.loss,
+          gradNorm: measured.gradNorm,
+          directions: before.directions.map((d) => {
+            const m = byLabel.get(d.suffix);
+            const f = factors.get(d.suffix);
+            return {
+              ...d,
+              hNorm: m?.hNorm ?? d.hNorm,
+              cNorm: m?.cNorm ?? d.cNorm,
+              gradNormPerStep: m?.gradNormPerStep ?? d.gradNormPerStep,
+              cellGradNormPerStep: m?.cellGradNormPerStep ?? d.cellGradNormPerStep,
+              eigenvalues: d.eigenvalues.map((e, g) => {
+                const k = f?.[g] ?? 1;
+                return {
+                  ...e,
+                  re: e.re.map((v) => v * k),
+                  im: e.im.map((v) => v * k),
+                  spectralRadius: e.spectralRadius * Math.abs(k)
+                };
+              })
+            };
+          })
+        };
+      }
+      this.publish();
       return this.snapshot();
     });
   }

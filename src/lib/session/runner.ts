@@ -39,6 +39,10 @@ export interface Runner {
   inspect(batch: Batch, options?: { batchItem?: number }): Promise<Inspection>;
   /** The current parameters as plain arrays, by PyTorch name. */
   parameters(): Promise<ParamArrays>;
+  /** Live sliders: rescale every W_hh gate block to spectral radius ρ. */
+  setSpectralRadius(rho: number): Promise<void>;
+  /** Live sliders: multiply every W_hh by a factor (a change of g² for normal/uniform inits). */
+  scaleRecurrent(factor: number): void;
   dispose(): void;
 }
 

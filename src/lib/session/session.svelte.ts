@@ -15,6 +15,13 @@ function message(error: unknown): string {
 }
 
 /** One training session running in its own worker. */
+/** A live slider's new value; `final` when the drag ended (then a full look follows). */
+export interface PreviewChange {
+  spectralRadius?: number;
+  gainSquared?: number;
+  final?: boolean;
+}
+
 export class Session {
   status = $state<SessionStatus>('loading');
   /** The latest snapshot; replaced, never mutated. */
@@ -57,6 +64,29 @@ export class Session {
   setStepsPerFrame = (n: number) => this.#call(() => this.#remote.setStepsPerFrame(n));
   /** Train the character model on a pasted text (null: the grammar corpus). */
   setText = (text: string | null) => this.#call(() => this.#remote.setText(text));
+  /**
+   * Live slider: rescale W_hh to ρ (or for a new g²) and show the new gradient norms at once.
+   * While one look is under way, only the newest value waits for its turn (a drag sends many).
+   */
+  preview = (change: PreviewChange): Promise<void> => {
+    if (this.#previewing) {
+      this.#pendingPreview = { ...change, final: change.final || this.#pendingPreview?.final };
+      return this.#previewing;
+    }
+    this.#previewing = (async () => {
+      let next: PreviewChange | null = change;
+      while (next) {
+        this.#pendingPreview = null;
+        const current: PreviewChange = next;
+        await this.#call(() => this.#remote.preview(current));
+        next = this.#pendingPreview;
+      }
+      this.#previewing = null;
+    })();
+    return this.#previewing;
+  };
+  #previewing: Promise<void> | null = null;
+  #pendingPreview: PreviewChange | null = null;
 
   /** Stop the worker; the session cannot be used after this. */
   dispose(): void {

@@ -53,6 +53,12 @@ const api = {
   setConfig: (config: Config | string): Promise<Snapshot> => core.setConfig(config),
   /** The character model's text (null: the grammar corpus); refused with a message if too big. */
   setText: (text: string | null): Promise<Snapshot> => core.setText(text),
+  /** Live slider: rescale W_hh to ρ (or for a new g²) and look again at once. */
+  preview: (change: {
+    spectralRadius?: number;
+    gainSquared?: number;
+    final?: boolean;
+  }): Promise<Snapshot> => core.preview(change),
   setStepsPerFrame: (n: number): void => core.setStepsPerFrame(n),
   snapshot: (): Snapshot => core.snapshot(),
   dispose: (): Promise<void> => core.dispose()
