@@ -1,0 +1,56 @@
+/**
+ * The spectrum view's maths: a square complex-plane domain that always shows the unit circle and
+ * moves in a few fixed steps (so that a live update does not make the axes jitter), and the
+ * points of each gate block. Pure, no DOM.
+ */
+import type { DirectionView } from '$lib/session/snapshot';
+
+/** Half-widths the complex plane snaps to: the smallest that leaves 8 % room around the spectrum. */
+export const SPECTRUM_EXTENTS = [1.25, 1.5, 2, 3, 5, 10, 20, 50, 100] as const;
+
+/** The half-width R of the plane [−R, R]² for eigenvalues up to `radius` in modulus. */
+export function spectrumExtent(radius: number): number {
+  const needed = Math.max(1, Number.isFinite(radius) ? radius : 1) * 1.08;
+  for (const extent of SPECTRUM_EXTENTS) if (extent >= needed) return extent;
+  return 10 ** Math.ceil(Math.log10(needed));
+}
+
+/** The largest spectral radius over every gate block of every direction (0 when none). */
+export function largestSpectralRadius(
+  directions: readonly Pick<DirectionView, 'eigenvalues'>[]
+): number {
+  let max = 0;
+  for (const d of directions)
+    for (const e of d.eigenvalues)
+      if (Number.isFinite(e.spectralRadius)) max = Math.max(max, e.spectralRadius);
+  return max;
+}
+
+/** One eigenvalue as a point, with its modulus. */
+export interface EigenPoint {
+  re: number;
+  im: number;
+  modulus: number;
+}
+
+/** The finite eigenvalues of a block as points (a non-finite one is left out). */
+export function eigenPoints(re: ArrayLike<number>, im: ArrayLike<number>): EigenPoint[] {
+  const points: EigenPoint[] = [];
+  for (let k = 0; k < re.length; k++) {
+    if (!Number.isFinite(re[k]) || !Number.isFinite(im[k])) continue;
+    points.push({ re: re[k], im: im[k], modulus: Math.hypot(re[k], im[k]) });
+  }
+  return points;
+}
+
+/** Human names of the gate blocks of W_hh. */
+export const GATE_NAMES: Record<string, string> = {
+  a: 'recurrent',
+  i: 'input gate',
+  f: 'forget gate',
+  g: 'candidate',
+  o: 'output gate',
+  r: 'reset gate',
+  z: 'update gate',
+  n: 'candidate'
+};
