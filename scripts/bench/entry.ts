@@ -116,9 +116,6 @@ function webGlRenderer(): string {
 async function init(requested: BackendName): Promise<BackendInfo> {
   let report;
   try {
-    // selectBackend sets tfjs' SOFTWARE_WEBGL_ENABLED flag before it loads the webgl backend,
-    // which is what registers that flag: on a fresh page the set throws. Load the backend first.
-    if (requested === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
     report = await selectBackend(requested, { wasmPaths: WASM_PATHS });
   } catch (error) {
     return { requested, available: false, reason: String(error) };
