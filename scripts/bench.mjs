@@ -384,7 +384,7 @@ if (flags.write) {
   const section = [
     `## ${SECTION}`,
     '',
-    `Measured by \`npm run bench -- --write\` on ${date}, engine at ${commit}` +
+    `Measured by \`npm run bench -- ${process.argv.slice(2).join(' ')}\` on ${date}, engine at ${commit}` +
       `${engineDirty ? ' with uncommitted changes in src/lib/engine' : ''} (run time ${Math.round(totalSeconds)} s).`,
     '',
     `- Chromium ${chromiumVersion}, headless, WebGPU and WebGL2 on SwiftShader (flags in \`scripts/chromium.mjs\`).`,
