@@ -351,7 +351,7 @@ const verdict =
         )
         .join('; ')})`
     : compared.length
-      ? `met in all ${compared.length} rows compared`
+      ? `met in every row compared (${compared.length})`
       : 'nothing compared') +
   (notCompared ? `; ${notCompared} rows not compared (a measurement failed).` : '.');
 const totalSeconds = (performance.now() - started) / 1000;
@@ -405,7 +405,7 @@ if (flags.write) {
     'timed interleaved, one step of each per round; each timed step awaits its own readback and then a',
     'one-number readback that waits for all queued GPU work (so the update is counted in the step that',
     `queued it). Entries: median ms of the timed steps (their number in parentheses), after up to`,
-    `${budget.warmupSteps} warm-up rounds; at most ${budget.maxSteps} rounds or ${budgetSeconds} s per entry.`,
+    `${budget.warmupSteps} warm-up round${budget.warmupSteps === 1 ? '' : 's'}; at most ${budget.maxSteps} rounds or ${budgetSeconds} s per entry.`,
     'Ratio = ours train / tf.layers; < 1: ours is faster. `npm run bench -- --profile` counts the',
     'kernels and uploads of one step of each.',
     '',
