@@ -1,0 +1,236 @@
+/**
+ * The explorer page (`/`): its controls come from the parameter table and drive the URL hash and
+ * the session; the keyboard plays, steps and resets; a bad hash is clamped with notices; the
+ * training charts and the prediction view draw real marks; screenshots at the three target sizes.
+ * Every URL asks for the wasm backend, which starts fastest.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { PARAMETERS } from '../src/lib/config';
+
+/** Collects console errors, uncaught exceptions and failed requests of a page. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    // A reload aborts what the old page was still fetching (the favicon): not an error.
+    if (reason !== 'net::ERR_ABORTED') errors.push(`request failed: ${request.url()} (${reason})`);
+  });
+  return errors;
+}
+
+/** Opens the explorer at a hash and waits until its session has built the model. */
+async function open(page: Page, hash: string) {
+  await page.goto(`/#${hash}`);
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
+}
+
+const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
+
+async function stepsAtLeast(page: Page, steps: number) {
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(steps);
+}
+
+test('the page loads with no errors and every parameter has a labelled, described control', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await open(page, 'backend=wasm');
+  await expect(page.getByRole('heading', { level: 1, name: 'RNN Explorer' })).toBeVisible();
+  await expect(page.getByTestId('summary')).toHaveText(
+    'RNN tanh · 32 hidden · 1 layer · T=20 · orthogonal init · ρ off · adam lr 0.01'
+  );
+
+  for (const p of PARAMETERS) {
+    const control = page.getByLabel(p.label, { exact: true });
+    await expect(control, p.key).toHaveCount(1);
+    await expect(control, p.key).toHaveAccessibleDescription(p.help);
+    // Under its group's heading.
+    await expect(
+      page.locator(`fieldset[data-group="${p.group}"] [data-parameter="${p.key}"]`)
+    ).toHaveCount(1);
+  }
+  expect(await page.locator('[data-parameter]').count()).toBe(PARAMETERS.length);
+
+  // The kinds of input follow the table.
+  await expect(page.getByLabel('Cell', { exact: true })).toHaveJSProperty('tagName', 'SELECT');
+  await expect(page.getByLabel('Bidirectional', { exact: true })).toHaveAttribute(
+    'type',
+    'checkbox'
+  );
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveAttribute('type', 'range');
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveAttribute('min', '-5');
+  await expect(page.getByLabel('Spectral radius ρ: off')).toBeChecked();
+  await expect(page.getByLabel('Spectral radius ρ', { exact: true })).toBeDisabled();
+
+  // ? opens the shortcuts, ? closes them.
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog')).toBeHidden();
+
+  expect(errors).toEqual([]);
+});
+
+test('changing a control rewrites the URL hash and the summary; the hash reproduces it', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await open(page, 'backend=wasm');
+
+  const box = page.getByLabel('Hidden units: value');
+  await box.fill('48');
+  await box.press('Enter');
+  await expect(page.getByTestId('summary')).toContainText('48 hidden');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#hidden=48&backend=wasm');
+
+  // The slider takes the arrow keys (→ is not a training step there).
+  const slider = page.getByLabel('Hidden units', { exact: true });
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(box).toHaveValue('49');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#hidden=49&backend=wasm');
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  expect(await stepCount(page)).toBe(0);
+
+  // A typed value out of range is clamped, with a notice.
+  const layers = page.getByLabel('Layers: value');
+  await layers.fill('9');
+  await layers.press('Enter');
+  await expect(layers).toHaveValue('4');
+  await expect(page.getByTestId('notices')).toContainText('layers=9 is above the maximum 4');
+
+  // Switching the spectral radius on.
+  await page.getByLabel('Spectral radius ρ: off').uncheck();
+  await expect(page.getByTestId('summary')).toContainText('ρ=1');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#hidden=49&layers=4&rho=1&backend=wasm');
+
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  await expect(page.getByLabel('Hidden units: value')).toHaveValue('49');
+  await expect(page.getByLabel('Layers: value')).toHaveValue('4');
+  await expect(page.getByTestId('summary')).toHaveText(
+    'RNN tanh · 49 hidden · 4 layers · T=20 · orthogonal init · ρ=1 · adam lr 0.01'
+  );
+  expect(errors).toEqual([]);
+});
+
+test('space plays and pauses, → steps once, r resets; the charts draw the history', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await open(page, 'backend=wasm');
+  expect(await stepCount(page)).toBe(0);
+
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status')).toHaveText('running');
+  await expect(page.getByTestId('play')).toHaveText('Pause');
+  await stepsAtLeast(page, 12);
+
+  const lossPath = page.getByTestId('loss-path');
+  await expect
+    .poll(async () => Number(await lossPath.getAttribute('data-points')))
+    .toBeGreaterThan(5);
+  expect((await lossPath.getAttribute('d'))?.split('L').length).toBeGreaterThan(5);
+  await expect(page.getByTestId('baseline')).toHaveCount(1);
+  await expect(page.getByTestId('clip-threshold')).toHaveCount(1);
+  expect(
+    Number(await page.getByTestId('grad-norm-path').getAttribute('data-points'))
+  ).toBeGreaterThan(5);
+  await expect(page.getByTestId('clipped')).toHaveText(/clipped/);
+
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  const paused = await stepCount(page);
+  await page.waitForTimeout(600);
+  expect(await stepCount(page)).toBe(paused);
+
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => stepCount(page)).toBe(paused + 1);
+  await page.waitForTimeout(300);
+  expect(await stepCount(page)).toBe(paused + 1);
+
+  await page.keyboard.press('r');
+  await expect.poll(() => stepCount(page)).toBe(0);
+  await expect(page.getByTestId('loss-path')).toHaveAttribute('data-points', '0');
+
+  // The buttons do the same.
+  await page.getByTestId('play').click();
+  await stepsAtLeast(page, 2);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  expect(errors).toEqual([]);
+});
+
+test('a bad hash is clamped and dropped with visible notices', async ({ page }) => {
+  const errors = collectErrors(page);
+  // The notices come from reading the hash, before the (slow, 256 units) model is built.
+  await page.goto('/#hidden=999&cell=bogus&backend=wasm');
+  const notices = page.getByTestId('notices');
+  await expect(notices).toContainText('hidden=999 is above the maximum 256; using 256.');
+  await expect(notices).toContainText('cell=bogus is not one of rnn, lstm, gru');
+  await expect(page.getByLabel('Hidden units: value')).toHaveValue('256');
+  await expect(page.getByLabel('Cell', { exact: true })).toHaveValue('rnn');
+  await expect(page.getByTestId('summary')).toContainText('RNN tanh · 256 hidden');
+  expect(errors).toEqual([]);
+});
+
+test('the prediction view draws a series and token rows', async ({ page }) => {
+  const errors = collectErrors(page);
+  await open(page, 'T=24&backend=wasm');
+  await expect(page.getByTestId('prediction')).toHaveAttribute('data-kind', 'series');
+  for (const name of ['input', 'target', 'output']) {
+    const path = page.getByTestId(`series-${name}`);
+    await expect(path).toHaveAttribute('data-points', '24');
+    expect((await path.getAttribute('d'))?.split('L').length).toBe(24);
+  }
+  await expect(page.getByTestId('metric-mse')).toHaveText(/^\d/);
+
+  await open(page, 'task=tagging&T=12&backend=wasm');
+  await expect(page.getByTestId('prediction')).toHaveAttribute('data-kind', 'tokens');
+  const table = page.getByTestId('tokens-table');
+  await expect(table.locator('tr.output [data-testid="token"]')).toHaveCount(12);
+  await expect(table.locator('tr.input [data-testid="token"]')).toHaveCount(12);
+  const wrong = await table.locator('tr.output td.wrong').count();
+  await expect(page.getByTestId('tokens-wrong')).toContainText(`${wrong} of`);
+  await expect(page.getByTestId('metric-accuracy')).toHaveText(/^\d/);
+  expect(errors).toEqual([]);
+});
+
+test('screenshots at 1280×720, 1920×1080 and 1024×768', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await open(page, 'cell=lstm&backend=wasm');
+  await page.getByTestId('steps-per-frame').selectOption('5');
+  await page.keyboard.press('Space');
+  await stepsAtLeast(page, 60);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status')).toHaveText('paused');
+
+  const shots: [number, number, string][] = [
+    [1280, 720, 'light'],
+    [1920, 1080, 'light'],
+    [1024, 768, 'light'],
+    [1280, 720, 'dark']
+  ];
+  for (const [width, height, theme] of shots) {
+    await page.setViewportSize({ width, height });
+    await page.getByTestId('theme').selectOption(theme);
+    // Let the charts follow their containers' new widths.
+    await page.waitForTimeout(200);
+    const name = `explorer-${width}x${height}${theme === 'dark' ? '-dark' : ''}.png`;
+    const path = testInfo.outputPath(name);
+    await page.screenshot({ path });
+    await testInfo.attach(name, { path, contentType: 'image/png' });
+    // Nothing sticks out sideways.
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+    );
+    expect(overflow, `${width}×${height}`).toBeLessThanOrEqual(0);
+  }
+  expect(errors).toEqual([]);
+});
