@@ -139,8 +139,8 @@ export function cellEquations(values: StepValues, options: EquationOptions): Equ
         {
           name: 'pre',
           tex:
-            `\\begin{bmatrix} a_i & a_f & a_g & a_o \\end{bmatrix} = ${affine}${peep}` +
-            ` = \\begin{bmatrix} ${['i', 'f', 'g', 'o'].map((g) => n(pre[g])).join(' & ')} \\end{bmatrix}`
+            `\\begin{aligned} \\begin{bmatrix} a_i & a_f & a_g & a_o \\end{bmatrix} &= ${affine}${peep} \\\\ ` +
+            `&= \\begin{bmatrix} ${['i', 'f', 'g', 'o'].map((g) => n(pre[g])).join(' & ')} \\end{bmatrix} \\end{aligned}`
         },
         gate('i', SIGMOID),
         gate('f', SIGMOID),

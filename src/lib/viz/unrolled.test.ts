@@ -62,7 +62,7 @@ describe('window of steps', () => {
   });
 
   it.each([
-    [1280, 21],
+    [1280, 20],
     [1024, 16],
     [400, 5],
     [10, 1]
@@ -130,21 +130,21 @@ describe('layout', () => {
   it('cells lie inside the width, one slot apart, at least the readable slot wide', () => {
     const layout = unrolledLayout({
       rows: [row(100)],
-      window: { start: 40, end: 61 },
+      window: { start: 40, end: 60 },
       width: 1280,
       hasCellState: false,
       readout: 'step'
     });
-    expect(layout.cells.map((c) => c.t)).toEqual(Array.from({ length: 21 }, (_, i) => 40 + i));
+    expect(layout.cells.map((c) => c.t)).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
     expect(layout.slot).toBeGreaterThanOrEqual(UNROLLED.minSlot);
     for (const c of layout.cells) {
       expect(c.x).toBeGreaterThanOrEqual(UNROLLED.margin.left);
       expect(c.x + c.width).toBeLessThanOrEqual(1280 - UNROLLED.margin.right);
     }
-    // 21 steps: 20 arrows inside and one at each edge, drawn up to the window frame.
-    expect(layout.hArrows.length).toBe(22);
+    // 20 steps: 19 arrows inside and one at each edge, drawn up to the window frame.
+    expect(layout.hArrows.length).toBe(21);
     const edges = layout.hArrows.filter((a) => a.edge);
-    expect(edges.map((a) => a.t)).toEqual([39, 60]);
+    expect(edges.map((a) => a.t)).toEqual([39, 59]);
     expect(edges[0].x1).toBe(layout.left);
     expect(edges[1].x2).toBe(layout.right);
   });

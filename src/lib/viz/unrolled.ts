@@ -12,7 +12,7 @@ import { area, interpolateOrRd, interpolateRgb, scaleLinear, scaleLog } from 'd3
 
 /** Sizes of the unrolled view, px. Sized to be read on a projector at 1280×720. */
 export const UNROLLED = {
-  margin: { top: 44, right: 16, bottom: 56, left: 76 },
+  margin: { top: 44, right: 16, bottom: 56, left: 100 },
   /** Narrowest horizontal slot per time step (cell plus arrow gap) that stays readable. */
   minSlot: 56,
   /** Widest slot: short sequences are centred rather than stretched. */
