@@ -116,6 +116,13 @@ test('changing a control rewrites the URL hash and the summary; the hash reprodu
   await expect(page.getByTestId('summary')).toHaveText(
     'RNN tanh · 49 hidden · 4 layers · T=20 · orthogonal init · ρ=1 · adam lr 0.01'
   );
+
+  // Editing the address loads its config.
+  await page.evaluate(() => (window.location.hash = 'cell=gru&T=7&backend=wasm'));
+  await expect(page.getByTestId('summary')).toHaveText(
+    'GRU · 32 hidden · 1 layer · T=7 · orthogonal init · ρ off · adam lr 0.01'
+  );
+  await expect(page.getByLabel('Cell', { exact: true })).toHaveValue('gru');
   expect(errors).toEqual([]);
 });
 
