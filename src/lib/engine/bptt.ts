@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { makeCell } from './cells';
-import { recurrentWeights } from './network';
+import { recurrentWeights, timeSteps } from './network';
 import type { ForwardOptions, ForwardPass, Params } from './network';
 import type { LayerDirection, NetworkSpec } from './types';
 
@@ -51,7 +51,7 @@ export function backward(
   let dReadoutInput: tf.Tensor | null = null;
   if (dY && params['readout.weight']) {
     const dY2 = tf.reshape(dY, [-1, spec.outputSize]);
-    grads['readout.weight'] = tf.matMul(dY2, pass.readoutInput, true, false);
+    grads['readout.weight'] = tf.matMul(tf.transpose(dY2), pass.readoutInput);
     grads['readout.bias'] = tf.sum(dY2, 0);
     dReadoutInput = tf.matMul(dY2, params['readout.weight']);
   }
@@ -59,7 +59,7 @@ export function backward(
     direct = top.map(() => new Array(T).fill(null));
   } else if (spec.readout === 'step') {
     direct = top.map((_, d) =>
-      tf.unstack(tf.reshape(columns(dReadoutInput, d, top.length), [T, B, H]))
+      timeSteps(tf.reshape(columns(dReadoutInput, d, top.length), [T, B, H]), T)
     );
   } else if (spec.readout === 'last') {
     direct = top.map((p, d) => {
@@ -103,10 +103,10 @@ export function backward(
       }
       const dPI = tf.concat(dPreInput, 0);
       const weightIH = params[`weight_ih_${dir.suffix}`] as tf.Tensor;
-      grads[`weight_ih_${dir.suffix}`] = tf.matMul(dPI, dp.input, true, false);
+      grads[`weight_ih_${dir.suffix}`] = tf.matMul(tf.transpose(dPI), dp.input);
       grads[`bias_ih_${dir.suffix}`] = tf.sum(dPI, 0);
       const dPR = cell.foldsRecurrentBias ? dPI : tf.concat(dPreRecurrent, 0);
-      grads[`weight_hh_${dir.suffix}`] = tf.matMul(dPR, tf.concat(dp.hPrev, 0), true, false);
+      grads[`weight_hh_${dir.suffix}`] = tf.matMul(tf.transpose(dPR), tf.concat(dp.hPrev, 0));
       grads[`bias_hh_${dir.suffix}`] = cell.foldsRecurrentBias
         ? grads[`bias_ih_${dir.suffix}`].clone()
         : tf.sum(dPR, 0);
@@ -127,7 +127,7 @@ export function backward(
     if (layer > 0) {
       const dInput = dInputs.length === 1 ? dInputs[0] : tf.addN(dInputs);
       direct = passes.map((_, d) =>
-        tf.unstack(tf.reshape(columns(dInput, d, passes.length), [T, B, H]))
+        timeSteps(tf.reshape(columns(dInput, d, passes.length), [T, B, H]), T)
       );
     }
   }

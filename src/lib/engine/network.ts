@@ -104,15 +104,14 @@ export function forward(
     const passes: DirectionPass[] = [];
     for (const dir of directions.filter((d) => d.layer === layer)) {
       const w = recurrentWeights(params, dir.suffix);
+      w.weightHHT = tf.transpose(w.weightHH);
       let bias = params[`bias_ih_${dir.suffix}`];
       if (cell.foldsRecurrentBias) bias = tf.add(bias, w.biasHH);
       const projection = tf.add(
-        tf.matMul(layerInput, params[`weight_ih_${dir.suffix}`] as tf.Tensor, false, true),
+        tf.matMul(layerInput, tf.transpose(params[`weight_ih_${dir.suffix}`])),
         bias
       );
-      // (A one-step unstack would trip tfjs's Unpack gradient, which then gets a bare tensor.)
-      const projected = tf.reshape(projection, [T, B, -1]);
-      const xProj = T === 1 ? [tf.reshape(projected, [B, -1])] : tf.unstack(projected);
+      const xProj = timeSteps(projection, T);
       const records: StepRecord[] = new Array(T);
       const hPrev: tf.Tensor[] = new Array(T);
       const cPrev: (tf.Tensor | undefined)[] = new Array(T);
@@ -167,11 +166,24 @@ export function forward(
   else if (spec.readout === 'last') readoutInput = lastStates(top);
   else readoutInput = tf.mean(tf.reshape(layerInput, [T, B, -1]), 0);
   const y = tf.add(
-    tf.matMul(readoutInput, params['readout.weight'] as tf.Tensor, false, true),
+    tf.matMul(readoutInput, tf.transpose(params['readout.weight'])),
     params['readout.bias']
   );
   const output = tf.reshape(y, [spec.readout === 'step' ? T : 1, B, spec.outputSize]);
   return { layers, readoutInput, output, finalState };
+}
+
+/**
+ * The T steps of a time-major sequence ([T·B, n] or [T, B, n]) as T tensors [B, n]. One split:
+ * tfjs-wasm's Slice (behind unstack) copies the whole input for every slice, T² work, and split
+ * is 3–4× cheaper there; a one-step unstack would also trip tfjs's Unpack gradient. (A gather per
+ * step is cheaper still, but its gradient has no wasm kernel.)
+ */
+export function timeSteps(x: tf.Tensor, T: number): tf.Tensor[] {
+  const size = x.size / T;
+  const B = (x.rank === 3 ? x.shape[1] : (x.shape[0] as number) / T) as number;
+  const rows = tf.reshape(x, [T, size]);
+  return (T === 1 ? [rows] : tf.split(rows, T, 0)).map((r) => tf.reshape(r, [B, size / B]));
 }
 
 /** The state entering a direction's first step: given, learned (broadcast over the batch), or zeros. */

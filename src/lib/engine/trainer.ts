@@ -215,15 +215,17 @@ export class Trainer {
   ): Promise<DirectionNorms[]> {
     const dirs = this.lastDirections;
     const read = async (t?: tf.Tensor) => (t ? ((await t.data()) as Float32Array) : undefined);
-    return Promise.all(
-      norms.map(async (n, i) => ({
-        dir: dirs[i],
-        hNorm: (await read(n.h))!,
-        cNorm: await read(n.c),
-        gradNormPerStep: (await read(n.dh))!,
-        cellGradNormPerStep: await read(n.dc)
-      }))
+    // Every readback starts at once (awaiting them in turn costs a round trip each on a GPU).
+    const all = await Promise.all(
+      norms.flatMap((n) => [read(n.h), read(n.c), read(n.dh), read(n.dc)])
     );
+    return norms.map((_, i) => ({
+      dir: dirs[i],
+      hNorm: all[4 * i]!,
+      cNorm: all[4 * i + 1],
+      gradNormPerStep: all[4 * i + 2]!,
+      cellGradNormPerStep: all[4 * i + 3]
+    }));
   }
 
   /** Finds the first non-finite quantity in causal order, or null. */

@@ -4,6 +4,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 export interface RecurrentWeights {
   /** W_hh, shape [G·H, H]. */
   weightHH: tf.Tensor;
+  /**
+   * W_hhᵀ, [H, G·H], transposed once per pass: a plain matmul in every forward step (tfjs-wasm's
+   * fast matmul takes no transposed operand).
+   */
+  weightHHT?: tf.Tensor;
   /** b_hh, shape [G·H]. */
   biasHH: tf.Tensor;
   /** LSTM peepholes, shape [3, H], rows p_i, p_f, p_o. */

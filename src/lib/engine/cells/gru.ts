@@ -19,7 +19,7 @@ export function gruCell(): Cell {
     hasCellState: false,
     foldsRecurrentBias: false,
     forward(w: RecurrentWeights, xProj: tf.Tensor, hPrev: tf.Tensor): StepRecord {
-      const hProj = tf.add(tf.matMul(hPrev, w.weightHH, false, true), w.biasHH);
+      const hProj = tf.add(tf.matMul(hPrev, w.weightHHT ?? tf.transpose(w.weightHH)), w.biasHH);
       const [xR, xZ, xN] = tf.split(xProj, 3, 1);
       const [hR, hZ, hN] = tf.split(hProj, 3, 1);
       const aR = tf.add(xR, hR);

@@ -28,7 +28,7 @@ export function lstmCell(): Cell {
       cPrev?: tf.Tensor,
       probeC?: (c: tf.Tensor) => tf.Tensor
     ): StepRecord {
-      const a = tf.add(xProj, tf.matMul(hPrev, w.weightHH, false, true));
+      const a = tf.add(xProj, tf.matMul(hPrev, w.weightHHT ?? tf.transpose(w.weightHH)));
       const split = tf.split(a, 4, 1);
       const aG = split[2];
       let [aI, aF, , aO] = split;

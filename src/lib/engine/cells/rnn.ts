@@ -46,7 +46,7 @@ export function vanillaCell(activation: Activation): Cell {
     hasCellState: false,
     foldsRecurrentBias: true,
     forward(w: RecurrentWeights, xProj: tf.Tensor, hPrev: tf.Tensor): StepRecord {
-      const a = tf.add(xProj, tf.matMul(hPrev, w.weightHH, false, true));
+      const a = tf.add(xProj, tf.matMul(hPrev, w.weightHHT ?? tf.transpose(w.weightHH)));
       return { h: activate(activation, a), pre: { a }, gates: {}, aux: {} };
     },
     backward(
