@@ -186,6 +186,25 @@ test('a bad hash is clamped and dropped with visible notices', async ({ page }) 
   expect(errors).toEqual([]);
 });
 
+test('a diverging run says where in the header; reset clears it', async ({ page }) => {
+  const errors = collectErrors(page);
+  // ReLU, g² = 4, no clipping, plain SGD: the second update overflows (as in session.spec.ts).
+  await open(
+    page,
+    'cell=rnn&act=relu&init=normal&initIH=normal&g2=4&clip=off&T=40&opt=sgd&lr=0.001&backend=wasm'
+  );
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status')).toHaveText('diverged');
+  await expect(page.getByRole('alert')).toContainText(/^Training diverged at step 2: /);
+  await expect(page.getByTestId('grad-norm-chart')).toContainText('Clipping is off');
+
+  await page.keyboard.press('r');
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('divergence')).toBeHidden();
+  expect(await stepCount(page)).toBe(0);
+  expect(errors).toEqual([]);
+});
+
 test('the prediction view draws a series and token rows', async ({ page }) => {
   const errors = collectErrors(page);
   await open(page, 'T=24&backend=wasm');
@@ -212,9 +231,9 @@ test('screenshots at 1280×720, 1920×1080 and 1024×768', async ({ page }, test
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 1280, height: 720 });
   await open(page, 'cell=lstm&backend=wasm');
-  await page.getByTestId('steps-per-frame').selectOption('5');
+  await page.getByTestId('steps-per-frame').selectOption('10');
   await page.keyboard.press('Space');
-  await stepsAtLeast(page, 60);
+  await stepsAtLeast(page, 40);
   await page.keyboard.press('Space');
   await expect(page.getByTestId('status')).toHaveText('paused');
 
