@@ -474,7 +474,9 @@ export class Explorer {
    * Change one parameter. The value is validated like a URL value (clamped or dropped with a
    * notice, cross-field rules applied); the hash follows within {@link HASH_THROTTLE_MS}; the
    * session rebuilds at once, or, for `live` changes (a slider being dragged), once the value has
-   * rested for {@link SLIDER_DEBOUNCE_MS}. Returns the value the config took.
+   * rested for {@link SLIDER_DEBOUNCE_MS}; ρ and g² instead rescale the current W_hh in the
+   * session and recompute the gradient norms at every input event. Returns the value the config
+   * took.
    */
   set<K extends ConfigKey>(key: K, value: Config[K], options: { live?: boolean } = {}): Config[K] {
     const { config, notices } = validateConfig({ ...this.config, [key]: value }, { naming: 'url' });
@@ -482,7 +484,17 @@ export class Explorer {
     // A typed value's notices replace older ones; the user sees what happened to the last edit.
     if (notices.length > 0 || !options.live) this.notices = notices.map((n) => n.message);
     this.#writeHash(encodeHash(config));
-    if (options.live) this.#applyConfig();
+    // ρ and g² are live sliders: the session rescales the weights it has and looks again at every
+    // input event (no rebuild, no lost training); releasing the slider asks for a full look.
+    const live =
+      (key === 'spectralRadius' && config.spectralRadius !== null) || key === 'gainSquared';
+    if (live && this.session) {
+      this.#applyConfig.cancel();
+      void this.session.preview({
+        [key]: config[key] as number,
+        final: !options.live
+      });
+    } else if (options.live) this.#applyConfig();
     else {
       this.#applyConfig.cancel();
       this.#apply();
