@@ -205,6 +205,13 @@ for (const [cell, hash] of Object.entries(CASES)) {
     }
     await screenshot(page, testInfo, `unrolled-${cell}`);
 
+    // KaTeX (script, CSS, fonts) loads only when the detail first opens.
+    const katexRequested = () =>
+      page.evaluate(() =>
+        performance.getEntriesByType('resource').some((entry) => /katex/i.test(entry.name))
+      );
+    expect(await katexRequested()).toBe(false);
+
     // Click step 5 of the first row: the detail opens with KaTeX equations holding its numbers.
     const t = 5;
     await page.locator(`rect[data-cell][data-row="0"][data-t="${t}"]`).click();
@@ -212,6 +219,7 @@ for (const [cell, hash] of Object.entries(CASES)) {
     await expect(detail).toBeVisible();
     await expect(detail).toHaveAttribute('data-t', String(t));
     await expect(page.getByTestId('equations')).toHaveAttribute('data-katex', 'ready');
+    expect(await katexRequested()).toBe(true);
     const equations = page.getByTestId('equation');
     const expectedNames = {
       rnn: ['a', 'h'],
@@ -312,6 +320,13 @@ test('reduced motion: play jumps to the last frame, widths already follow the no
   const sorted = [...arrows].sort((a, b) => a.grad - b.grad);
   for (let i = 1; i < sorted.length; i++)
     expect(sorted[i].width).toBeGreaterThanOrEqual(sorted[i - 1].width);
+
+  // The detail's batch-item selector: the lab starts a session that traces the chosen item.
+  await page.locator('rect[data-cell][data-t="3"]').click();
+  await page.getByTestId('item-select').selectOption('2');
+  await expect.poll(async () => (await readView(page))?.batchItem, { timeout: 60_000 }).toBe(2);
+  await expect(page.getByTestId('item-select')).toHaveValue('2');
+  await expect(page.getByTestId('cell-detail')).toHaveAttribute('data-t', '3');
 });
 
 test('a long sequence shows a window of steps that follows the keyboard', async ({
@@ -360,4 +375,10 @@ test('a long sequence shows a window of steps that follows the keyboard', async 
   expect(await cells.count()).toBeGreaterThanOrEqual(4);
   await expect(page.locator('rect[data-cell][data-t="0"]')).toHaveCount(1);
   await screenshot(page, testInfo, 'unrolled-zoomed');
+
+  // The dark theme, with the detail open.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('rect[data-cell][data-t="2"]').click();
+  await expect(page.getByTestId('equations')).toHaveAttribute('data-katex', 'ready');
+  await screenshot(page, testInfo, 'unrolled-dark');
 });
