@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MISSING_COLOUR,
   SERIES_COLOURS,
+  interpolateGradient,
   colourTable,
   contrastingInk,
   interpolateSigned,
@@ -83,4 +85,25 @@ describe('contrastingInk', () => {
     [[68, 1, 84], 'white'], // viridis purple
     [[0, 0, 0], 'white']
   ] as const)('%s → %s', ([r, g, b], expected) => expect(contrastingInk(r, g, b)).toBe(expected));
+});
+
+describe('missing cells stand out from every scale', () => {
+  const grey = rgbBytes(MISSING_COLOUR);
+  it.each([
+    ['signed (RdBu)', interpolateSigned],
+    ['unit (viridis)', interpolateUnit],
+    ['gradient history (magma)', interpolateGradient]
+  ] as const)('%s never comes within 40 of the missing grey', (_, interpolate) => {
+    const table = colourTable(interpolate, 256);
+    let nearest = Infinity;
+    for (let i = 0; i < 256; i++) {
+      const d = Math.hypot(
+        table[3 * i] - grey[0],
+        table[3 * i + 1] - grey[1],
+        table[3 * i + 2] - grey[2]
+      );
+      nearest = Math.min(nearest, d);
+    }
+    expect(nearest).toBeGreaterThan(40);
+  });
 });

@@ -7,14 +7,16 @@
  * - signed values (h, c, pre-activations, tanh gates): ColorBrewer RdBu (listed as
  *   colour-blind safe), blue negative, white zero, red positive;
  * - sigmoid gates in [0, 1]: viridis;
- * - the gradient history, log10 ||dL/dh_t||: cividis (optimized for colour-vision deficiency).
+ * - the gradient history, log10 ||dL/dh_t||: magma, black (vanished) to pale yellow (large), from
+ *   the same perceptually uniform, CVD-friendly family as viridis (cividis was the first choice,
+ *   but its middle is a neutral grey, the colour of missing cells).
  *
  * Canvas views colour thousands of cells per frame, so each interpolator is sampled once into a
  * lookup table of RGB bytes ({@link colourTable}).
  */
 import {
   color as parseColour,
-  interpolateCividis,
+  interpolateMagma,
   interpolateRdBu,
   interpolateViridis,
   schemeObservable10
@@ -36,9 +38,12 @@ export type Interpolator = (t: number) => string;
 /** Diverging: t = 0 blue (negative), 0.5 white (zero), 1 red (positive). */
 export const interpolateSigned: Interpolator = (t) => interpolateRdBu(1 - t);
 export const interpolateUnit: Interpolator = interpolateViridis;
-export const interpolateGradient: Interpolator = interpolateCividis;
+export const interpolateGradient: Interpolator = interpolateMagma;
 
-/** The colour of cells that are not finite (NaN, ±Infinity) or have no value (zero on a log scale). */
+/**
+ * The colour of cells that are not finite (NaN, ±Infinity) or have no value (zero on a log scale):
+ * a mid grey, which none of the scales above passes through.
+ */
 export const MISSING_COLOUR = '#7f7f7f';
 
 /** [r, g, b] bytes of a CSS colour (black when it cannot be parsed). */

@@ -118,8 +118,12 @@ describe('flow series of a view', () => {
     expect(low).toBeCloseTo(0.01, 12);
     expect(high).toBeCloseTo(10, 12);
     const [jLow, jHigh] = jacobianDomain(series);
-    expect(jLow).toBeCloseTo(1, 12);
+    expect(jLow).toBeCloseTo(0.1, 12);
     expect(jHigh).toBeCloseTo(10, 12);
+    const wide = flowSeries([direction({ jacobianNorm: new Float32Array([0.003, 40, 2]) })]);
+    const [wLow, wHigh] = jacobianDomain(wide);
+    expect(wLow).toBeCloseTo(0.001, 12);
+    expect(wHigh).toBeCloseTo(100, 12);
   });
 });
 

@@ -132,9 +132,13 @@ export function flowDomain(series: readonly FlowSeries[]): [number, number] {
   );
 }
 
-/** The y domain of the Jacobian chart: every ||∂h_t/∂h_{t−1}|| and 1, in whole decades. */
+/**
+ * The y domain of the Jacobian chart: every ||∂h_t/∂h_{t−1}|| in whole decades, with 1 (neither
+ * growing nor shrinking) strictly inside, so that the line at 1 never sits on the frame.
+ */
 export function jacobianDomain(series: readonly FlowSeries[]): [number, number] {
-  return logDomain([...series.map((s) => s.jacobian), [1]]);
+  const [low, high] = logDomain([...series.map((s) => s.jacobian), [1]]);
+  return [Math.min(low, 0.1), Math.max(high, 10)];
 }
 
 /** The longest series length: the x domain is [0, T−1]. */

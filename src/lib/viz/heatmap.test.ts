@@ -73,10 +73,10 @@ describe('saturatedCells: |pre-activation| > 3', () => {
 
 describe('heatmapLayout', () => {
   it.each([
-    { T: 20, H: 8, width: 200, cellWidth: 10, cellHeight: 8, height: 64 },
+    { T: 20, H: 8, width: 200, cellWidth: 10, cellHeight: 12, height: 96 },
     { T: 20, H: 32, width: 300, cellWidth: 15, cellHeight: 3, height: 96 },
     { T: 100, H: 256, width: 400, cellWidth: 4, cellHeight: 1, height: 256 },
-    { T: 10, H: 1, width: 100, cellWidth: 10, cellHeight: 8, height: 8 }
+    { T: 10, H: 1, width: 100, cellWidth: 10, cellHeight: 12, height: 12 }
   ])(
     'T=$T H=$H in $width px: cells $cellWidth × $cellHeight',
     ({ T, H, width, cellWidth, cellHeight, height }) => {
@@ -85,9 +85,9 @@ describe('heatmapLayout', () => {
   );
   it('centres and marks', () => {
     const layout = heatmapLayout(20, 8, 200);
-    expect(cellCentre(layout, 0, 0)).toEqual([5, 4]);
-    expect(cellCentre(layout, 19, 7)).toEqual([195, 60]);
-    expect(markRadius(layout)).toBeCloseTo(1.6, 12);
+    expect(cellCentre(layout, 0, 0)).toEqual([5, 6]);
+    expect(cellCentre(layout, 19, 7)).toEqual([195, 90]);
+    expect(markRadius(layout)).toBeCloseTo(2, 12);
     expect(markRadius(heatmapLayout(100, 256, 400))).toBe(1);
   });
 });

@@ -124,7 +124,7 @@ export function heatmapLayout(
   T: number,
   H: number,
   width: number,
-  { targetHeight = 120, minCellHeight = 1, maxCellHeight = 8 } = {}
+  { targetHeight = 120, minCellHeight = 1, maxCellHeight = 12 } = {}
 ): HeatmapLayout {
   const cellWidth = T > 0 ? width / T : 0;
   const cellHeight =

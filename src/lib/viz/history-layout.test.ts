@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MISSING_COLOUR, interpolateGradient, rgbBytes } from './colour';
 import {
+  historyLegendTicks,
   historyLogDomain,
   historyPixels,
   historyRowBands,
@@ -64,7 +65,7 @@ describe('historyRowBands: each row reaches halfway to its neighbours', () => {
 });
 
 describe('historyPixels', () => {
-  it('colours log10 ||dL/dh_t|| on cividis; zeros grey; one row per training step', () => {
+  it('colours log10 ||dL/dh_t|| on magma; zeros grey; one row per training step', () => {
     const rows = [row(1, [0.01, 1]), row(2, [0, 0.1])];
     const pixels = historyPixels(rows, 2, [-2, 0]);
     const at = (x: number, y: number) =>
@@ -73,5 +74,54 @@ describe('historyPixels', () => {
     expect(at(1, 0)).toEqual(rgbBytes(interpolateGradient(1)));
     expect(at(0, 1)).toEqual(rgbBytes(MISSING_COLOUR));
     expect(at(1, 1)).toEqual(rgbBytes(interpolateGradient(128 / 255)));
+  });
+});
+
+describe('historyLegendTicks', () => {
+  it.each([
+    {
+      domain: [-2, 1],
+      expected: [
+        [0, 1e-2],
+        [1 / 3, 0.1],
+        [2 / 3, 1],
+        [1, 10]
+      ]
+    },
+    // less than a decade: the ends, and 0.1 between them
+    {
+      domain: [-1.2, -0.7],
+      expected: [
+        [0, 10 ** -1.2],
+        [0.4, 0.1],
+        [1, 10 ** -0.7]
+      ]
+    },
+    // the ends only
+    {
+      domain: [-1.9, -1.1],
+      expected: [
+        [0, 10 ** -1.9],
+        [1, 10 ** -1.1]
+      ]
+    },
+    // 1 sits within a quarter of the legend of the top end: left out
+    {
+      domain: [-3, 0.1],
+      expected: [
+        [0, 1e-3],
+        [1 / 3.1, 1e-2],
+        [2 / 3.1, 0.1],
+        [1, 10 ** 0.1]
+      ]
+    },
+    { domain: [2, 2], expected: [[0.5, 100]] }
+  ])('$domain', ({ domain, expected }) => {
+    const ticks = historyLegendTicks(domain as [number, number]);
+    expect(ticks.length).toBe(expected.length);
+    ticks.forEach((tick, i) => {
+      expect(tick.at).toBeCloseTo(expected[i][0], 9);
+      expect(tick.value / expected[i][1]).toBeCloseTo(1, 9);
+    });
   });
 });

@@ -68,7 +68,7 @@ let table: Uint8Array | null = null;
 
 /**
  * The RGBA pixels of the rows as an image T wide and one pixel per row high: the colour of
- * log10 ||dL/dh_t|| on cividis over `domain`; zero or non-finite values grey. Rows shorter than
+ * log10 ||dL/dh_t|| on magma over `domain`; zero or non-finite values grey. Rows shorter than
  * T leave transparent pixels.
  */
 export function historyPixels(
@@ -100,4 +100,22 @@ export function historyPixels(
     }
   });
   return pixels;
+}
+
+/**
+ * Labelled positions on the colour legend, as fractions 0…1 along it: both ends always (values
+ * to two significant digits), and the powers of ten between them that are not within a quarter
+ * of the legend's length of an end or of each other (the labels are wide).
+ */
+export function historyLegendTicks([low, high]: [number, number]): { at: number; value: number }[] {
+  const span = high - low;
+  if (!(span > 0)) return [{ at: 0.5, value: 10 ** low }];
+  const ticks = [{ at: 0, value: 10 ** low }];
+  for (let e = Math.ceil(low); e <= high; e++) {
+    const at = (e - low) / span;
+    if (at - ticks[ticks.length - 1].at >= 0.25 && 1 - at >= 0.25)
+      ticks.push({ at, value: 10 ** e });
+  }
+  ticks.push({ at: 1, value: 10 ** high });
+  return ticks;
 }
