@@ -1,0 +1,65 @@
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import type { DirectionView } from '$lib/session/snapshot';
+import Spectrum from './Spectrum.svg.svelte';
+import { attributes, normalizeMarkup } from './svg-snapshot';
+
+function direction(suffix: string, blocks: DirectionView['eigenvalues']): DirectionView {
+  return {
+    suffix,
+    layer: 0,
+    reverse: suffix.endsWith('_reverse'),
+    h: new Float32Array(),
+    gates: {},
+    pre: {},
+    hNorm: new Float32Array(),
+    gradNormPerStep: new Float32Array(),
+    jacobianNorm: new Float32Array(),
+    eigenvalues: blocks
+  };
+}
+
+const block = (gate: string, re: number[], im: number[]) => ({
+  gate,
+  re: new Float64Array(re),
+  im: new Float64Array(im),
+  spectralRadius: Math.max(...re.map((r, k) => Math.hypot(r, im[k])))
+});
+
+describe('Spectrum.svg', () => {
+  it('puts each eigenvalue in the complex plane, with the unit circle and ρ written', () => {
+    // A rotation by 90° scaled by 0.9: λ = ±0.9i; and a real 0.5.
+    const { body } = render(Spectrum, {
+      props: { directions: [direction('l0', [block('a', [0, 0, 0.5], [0.9, -0.9, 0])])], size: 200 }
+    });
+    expect(attributes(body, 'class="eigenvalue', 'data-gate')).toEqual(['a', 'a', 'a']);
+    const cx = attributes(body, 'class="eigenvalue', 'cx').map(Number);
+    const cy = attributes(body, 'class="eigenvalue', 'cy').map(Number);
+    // Plane ±1.25 in a 144 px square (200 − 30 left − 26 right) from (30, 58), centred at
+    // (102, 130): 57.6 px per unit.
+    const unit = 144 / 2.5;
+    expect(cx[0]).toBeCloseTo(102, 6);
+    expect(cy[0]).toBeCloseTo(130 - 0.9 * unit, 6);
+    expect(cy[1]).toBeCloseTo(130 + 0.9 * unit, 6);
+    expect(cx[2]).toBeCloseTo(102 + 0.5 * unit, 6);
+    expect(attributes(body, 'class="unit-circle', 'r').map(Number)).toEqual([unit]);
+    expect(attributes(body, 'class="radius', 'r').map(Number)[0]).toBeCloseTo(0.9 * unit, 6);
+    expect(body).toContain('ρ = 0.900');
+    expect(normalizeMarkup(body)).toMatchSnapshot();
+  });
+
+  it('draws one panel per gate block and direction, on one shared plane', () => {
+    const gates = ['i', 'f', 'g', 'o'].map((g, k) => block(g, [0.5 * (k + 1), 0], [0, 0]));
+    const { body } = render(Spectrum, {
+      props: { directions: [direction('l0', gates), direction('l0_reverse', gates)] }
+    });
+    expect(attributes(body, 'data-testid="spectrum-panel"', 'data-gate')).toEqual([
+      ...['i', 'f', 'g', 'o'],
+      ...['i', 'f', 'g', 'o']
+    ]);
+    expect(attributes(body, 'class="eigenvalue', 'data-suffix').length).toBe(16);
+    // The largest |λ| is 2: every panel spans ±3.
+    expect(body).toContain('>3</text>');
+    expect(body).toContain('ρ = 2.000');
+  });
+});
