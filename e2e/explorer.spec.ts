@@ -227,6 +227,22 @@ test('the prediction view draws a series and token rows', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
+test('the unrolled network is on the page: T cells, and a click opens the cell detail with its equations', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await open(page, 'cell=gru&hidden=8&T=10&batch=4&backend=wasm');
+  const unrolled = page.locator('#unrolled');
+  await expect(unrolled.locator('rect[data-cell][data-row="0"]')).toHaveCount(10);
+  await unrolled.locator('rect[data-cell][data-row="0"][data-t="4"]').click();
+  const detail = page.getByTestId('cell-detail');
+  await expect(detail).toHaveAttribute('data-t', '4');
+  await expect(detail.locator('[data-testid="equation"][data-name="n"] .katex-html')).toHaveCount(
+    1
+  );
+  expect(errors).toEqual([]);
+});
+
 test('screenshots at 1280×720, 1920×1080 and 1024×768', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 1280, height: 720 });

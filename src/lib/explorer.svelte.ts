@@ -195,12 +195,15 @@ export interface KeyTarget {
   tagName?: string;
   isContentEditable?: boolean;
   type?: string;
+  getAttribute?(name: string): string | null;
 }
 
 /** Elements that use typed keys themselves: text and number boxes, sliders, menus. */
 export function isEditable(target: KeyTarget | null | undefined): boolean {
   if (!target) return false;
   if (target.isContentEditable) return true;
+  // A widget that says it is a slider (the unrolled view) uses the arrow keys itself.
+  if (target.getAttribute?.('role') === 'slider') return true;
   const tag = (target.tagName ?? '').toUpperCase();
   if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
   if (tag !== 'INPUT') return false;

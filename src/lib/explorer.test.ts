@@ -335,3 +335,16 @@ describe('Explorer', () => {
     expect(explorer.notices[0]).toMatch(/full backpropagation through time/);
   });
 });
+
+describe('keys on an ARIA slider', () => {
+  it('→ on a focused role="slider" (the unrolled view) scrubs it instead of stepping training', () => {
+    const target = {
+      tagName: 'svg',
+      getAttribute: (name: string) => (name === 'role' ? 'slider' : null)
+    };
+    expect(shortcutOf({ key: 'ArrowRight', target })).toBeNull();
+    expect(
+      shortcutOf({ key: 'ArrowRight', target: { tagName: 'svg', getAttribute: () => null } })
+    ).toBe('step');
+  });
+});

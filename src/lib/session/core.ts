@@ -361,7 +361,8 @@ export class SessionCore {
         const rho = Math.min(3, Math.max(0.01, change.spectralRadius));
         await runner.setSpectralRadius(rho);
         config.spectralRadius = rho;
-        if (this.spec) this.spec = { ...this.spec, init: { ...this.spec.init, spectralRadius: rho } };
+        if (this.spec)
+          this.spec = { ...this.spec, init: { ...this.spec.init, spectralRadius: rho } };
         for (const d of before?.directions ?? [])
           factors.set(
             d.suffix,
@@ -765,6 +766,13 @@ export class SessionCore {
         batch: viewBatch,
         inspection,
         hidden: spec.network.hidden,
+        network: {
+          cell: spec.network.cell,
+          activation: spec.network.activation,
+          readout: spec.network.readout,
+          peepholes: spec.network.peepholes,
+          learnedInitialState: spec.network.learnedInitialState
+        },
         task
       });
   }

@@ -7,6 +7,7 @@
  * Jacobians were computed; norms over the batch say so.
  */
 import { directionLabel } from '$lib/engine/types';
+import type { NetworkSpec } from '$lib/engine/types';
 import type { BackendName } from '$lib/engine/types';
 import type { Batch, Inspection, NonFinite, StepReport } from '$lib/engine/trainer';
 import type { Baseline, Prediction, Task } from '$lib/tasks';
@@ -94,9 +95,20 @@ export interface DirectionView {
 }
 
 /** A look at the display batch with the parameters after `step` updates. */
+/** The shape of the network a view draws: what the unrolled view and the cell detail need. */
+export interface ViewNetwork {
+  cell: NetworkSpec['cell'];
+  activation: NetworkSpec['activation'];
+  readout: NetworkSpec['readout'];
+  peepholes: boolean;
+  learnedInitialState?: boolean;
+}
+
 export interface View {
   /** Updates applied to the parameters looked at. */
   step: number;
+  /** The network drawn (after the task's adjustments, e.g. the readout it needs). */
+  network?: ViewNetwork;
   /** The display batch's index in the task's seeded stream, its size, and the item shown. */
   batchIndex: number;
   T: number;
@@ -233,12 +245,14 @@ export function makeView(input: {
   inspection: Inspection;
   hidden: number;
   task: Pick<Task, 'metrics' | 'prediction'>;
+  network?: ViewNetwork;
 }): View {
   const { batch, inspection, hidden: H } = input;
   const { T, B } = batch;
   const item = inspection.batchItem;
   return {
     step: input.step,
+    network: input.network,
     batchIndex: input.batchIndex,
     T,
     B,
