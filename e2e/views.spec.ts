@@ -123,6 +123,10 @@ for (const cell of ['rnn', 'lstm', 'gru'] as const) {
     await page.getByTestId('pause').dispatchEvent('click');
     await expect(page.getByTestId('status')).toHaveText('paused');
     await attachScreenshots(page, testInfo, cell);
+    if (cell === 'lstm') {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await attachScreenshot(page.locator('main'), testInfo, `${cell}-page-dark.png`);
+    }
     expect(errors).toEqual([]);
   });
 }
