@@ -243,6 +243,21 @@ test('the unrolled network is on the page: T cells, and a click opens the cell d
   expect(errors).toEqual([]);
 });
 
+test('the gradient flow, spectrum, history and heatmaps are on the page and draw real marks', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  await open(page, 'cell=lstm&hidden=6&T=9&batch=4&backend=wasm');
+  await expect(page.locator('#gradient-flow svg path').first()).toBeVisible();
+  // One eigenvalue mark per unit per gate block: 4 blocks of 6.
+  await expect(page.locator('#spectrum svg circle.eigenvalue')).toHaveCount(24);
+  await expect(page.locator('#gates canvas').first()).toBeVisible();
+  await page.getByTestId('step').click();
+  await stepsAtLeast(page, 1);
+  await expect(page.locator('#gradient-history canvas')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test('screenshots at 1280×720, 1920×1080 and 1024×768', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 1280, height: 720 });
