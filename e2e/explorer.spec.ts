@@ -258,6 +258,40 @@ test('the gradient flow, spectrum, history and heatmaps are on the page and draw
   expect(errors).toEqual([]);
 });
 
+test('dragging ρ moves the gradient curve while dragging (linear RNN: it follows ρ^(T−t))', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  const T = 20;
+  await open(
+    page,
+    `task=adding&cell=rnn&act=linear&init=orthogonal&rho=0.9&readout=last&T=${T}&hidden=16&backend=wasm`
+  );
+  const curve = page.locator('#gradient-flow path[data-series="grad-h"]');
+  const ratio = async () => {
+    const values = ((await curve.getAttribute('data-values')) ?? '').split(/[ ,]+/).map(Number);
+    return values[0] / values[values.length - 1];
+  };
+  await expect.poll(ratio, { timeout: 30_000 }).toBeCloseTo(Math.pow(0.9, T - 1), 3);
+  const slider = page.getByLabel('Spectral radius ρ', { exact: true });
+  // Drag: input events only (no change event), as while the pointer is down.
+  const latencies: number[] = [];
+  for (const rho of [0.8, 0.7, 1.05]) {
+    const started = Date.now();
+    await slider.evaluate((input: HTMLInputElement, value) => {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, rho);
+    await expect.poll(ratio, { timeout: 30_000 }).toBeCloseTo(Math.pow(rho, T - 1), 3);
+    latencies.push(Date.now() - started);
+  }
+  console.log(
+    `slider input to updated curve (wasm, SwiftShader machine): ${latencies.join(', ')} ms`
+  );
+  await expect(page.getByTestId('step-count')).toHaveText('0');
+  expect(errors).toEqual([]);
+});
+
 test('screenshots at 1280×720, 1920×1080 and 1024×768', async ({ page }, testInfo) => {
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 1280, height: 720 });
