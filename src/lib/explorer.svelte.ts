@@ -177,6 +177,28 @@ export function unusedBecause(key: ConfigKey, config: Config): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Panels
+// ---------------------------------------------------------------------------------------------
+
+/** The explorer's panels, in page order, with the name a person knows them by. */
+export const PANELS = [
+  { id: 'unrolled', label: 'Unrolled network' },
+  { id: 'gradient-flow', label: 'Gradient flow' },
+  { id: 'gradient-history', label: 'Gradient history' },
+  { id: 'spectrum', label: 'Spectrum of W_hh' },
+  { id: 'gates', label: 'Gates and states' },
+  { id: 'loss', label: 'Loss' },
+  { id: 'grad-norm', label: 'Gradient norm' },
+  { id: 'prediction', label: 'Prediction' }
+] as const;
+
+export type PanelId = (typeof PANELS)[number]['id'];
+
+export function isPanelId(value: string): value is PanelId {
+  return PANELS.some((p) => p.id === value);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Keyboard
 // ---------------------------------------------------------------------------------------------
 
@@ -445,6 +467,11 @@ export class Explorer {
   /** Show each control's help text under it (it is always its accessible description). */
   showHelp = $state(true);
   theme = $state<Theme>('auto');
+  /**
+   * The configuration is fixed (an embed's `lock`): `set` changes nothing. Training,
+   * reset and the keyboard still work.
+   */
+  locked = false;
 
   /** A one-line summary of the config, e.g. `LSTM · 32 hidden · 1 layer · T=20 · …`. */
   readonly summary = $derived(describeConfig(this.config));
@@ -482,6 +509,7 @@ export class Explorer {
    * took.
    */
   set<K extends ConfigKey>(key: K, value: Config[K], options: { live?: boolean } = {}): Config[K] {
+    if (this.locked) return this.config[key];
     const { config, notices } = validateConfig({ ...this.config, [key]: value }, { naming: 'url' });
     this.config = config;
     // A typed value's notices replace older ones; the user sees what happened to the last edit.
