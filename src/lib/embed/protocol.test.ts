@@ -42,7 +42,10 @@ describe('parseMessage', () => {
     [{ type: 'rnn-explorer:step', n: '5' }, /n: /],
     [{ type: 'rnn-explorer:step', n: MAX_STEPS + 1 }, /n: /],
     [{ type: 'rnn-explorer:step', n: NaN }, /n: /],
-    [{ type: 'rnn-explorer:step', count: 5 }, /count/],
+    [
+      { type: 'rnn-explorer:step', count: 5 },
+      /^rnn-explorer:step: count: not a field of this request$/
+    ],
     [{ type: 'rnn-explorer:play', id: { nested: true } }, /id: /],
     [{ type: 'rnn-explorer:play', id: 'x'.repeat(201) }, /id: /],
     [{ type: 'rnn-explorer:set-config' }, /config/],

@@ -123,7 +123,9 @@ export function parseMessage(data: unknown): Parsed {
   if (result.success) return { kind: 'request', request: result.output };
   const issue = result.issues[0];
   const path = v.getDotPath(issue);
-  return { kind: 'invalid', reason: `${type}: ${path ? `${path}: ` : ''}${issue.message}` };
+  // valibot says "Expected never" of a key a strict object does not have.
+  const message = issue.expected === 'never' ? 'not a field of this request' : issue.message;
+  return { kind: 'invalid', reason: `${type}: ${path ? `${path}: ` : ''}${message}` };
 }
 
 // ---------------------------------------------------------------------------------------------
