@@ -40,7 +40,12 @@ const CASES = [
     'GRU, momentum, a stream of windows with the state carried',
     'cell=gru&hidden=5&T=6&batch=2&seed=2&opt=momentum&lr=0.05&windows=stream&backend=cpu'
   ],
-  ['RNN, RMSprop, 2 layers, bidirectional', 'hidden=4&layers=2&bidir=1&T=5&batch=2&opt=rmsprop']
+  ['RNN, RMSprop, 2 layers, bidirectional', 'hidden=4&layers=2&bidir=1&T=5&batch=2&opt=rmsprop'],
+  // An encoder–decoder with scheduled sampling: the teacher-forcing coins depend on the step.
+  [
+    'encoder–decoder (reversal), scheduled sampling',
+    'task=reverse&cell=lstm&hidden=6&T=3&batch=3&tf=0.5&ss=linear&ssk=20&seed=2&backend=cpu'
+  ]
 ] as const;
 
 describe('run file restore', () => {
@@ -97,6 +102,34 @@ describe('run file restore', () => {
     const [a, b] = [await original.step(1), await other.step(1)];
     expect(b.last?.loss).not.toBe(a.last?.loss);
     expect((await saved(other)).parameters).not.toEqual((await saved(original)).parameters);
+    await original.dispose();
+    await other.dispose();
+  });
+
+  it('a character model trained on a pasted text goes on from its file, text and all', async () => {
+    const hash = 'task=chars&cell=gru&hidden=6&T=8&batch=2&seed=3&backend=cpu';
+    const text = 'abba cabbage, a bad cab; '.repeat(8);
+    const original = newCore();
+    await original.init(hash);
+    await original.setText(text);
+    await original.step(3);
+    const file = await saved(original);
+    expect(file.text).toBe(text);
+    // The pasted text has its own vocabulary (the corpus's is larger): the weights follow it.
+    const corpus = await saved(await trained(hash, 0));
+    const width = (run: RunFile) => (run.parameters['weight_ih_l0'] as number[][])[0].length;
+    expect(width(file)).toBeLessThan(width(corpus));
+    const other = newCore();
+    await other.init(hash);
+    const result = await other.restore(file);
+    expect(result.ok).toBe(true);
+    const [a, b] = [await original.step(1), await other.step(1)];
+    expect(b.last?.loss).toBe(a.last?.loss);
+    expect((await saved(other)).parameters).toEqual((await saved(original)).parameters);
+    // Without its text the weights do not fit the grammar corpus's vocabulary: refused.
+    const { text: _text, ...withoutText } = file;
+    const refused = await newCore().restore(withoutText);
+    expect(refused.ok).toBe(false);
     await original.dispose();
     await other.dispose();
   });
