@@ -533,6 +533,18 @@ export class Explorer {
     return config[key];
   }
 
+  /**
+   * Take a config the session already runs (an imported run file's): the controls, the summary
+   * and the URL hash follow, and nothing is rebuilt (the session holds the run's weights). A
+   * pending rebuild for an older value is dropped.
+   */
+  adopt(config: Config, notices: readonly string[] = []): void {
+    this.#applyConfig.cancel();
+    this.config = config;
+    this.notices = [...notices];
+    this.#writeHash(encodeHash(config));
+  }
+
   /** Run a session (the page creates it from {@link config} in `onMount`). */
   attach(session: Session): void {
     this.session = session;

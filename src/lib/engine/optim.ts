@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from './network';
+import type { ParamArray } from './init';
 import type { ClipKind, OptimizerKind } from './types';
 
 /** Fixed hyper-parameters, PyTorch's defaults where PyTorch has one. */
@@ -10,6 +11,28 @@ export const OPTIMIZER_CONSTANTS = {
   adamBeta2: 0.999,
   epsilon: 1e-8
 } as const;
+
+/**
+ * The running buffers each optimizer keeps per parameter, by the names PyTorch's optimizers give
+ * them in `state_dict()['state']`, in the order `Optimizer` keeps them.
+ */
+export const SLOT_NAMES: Readonly<Record<OptimizerKind, readonly string[]>> = {
+  sgd: [],
+  momentum: ['momentum_buffer'],
+  rmsprop: ['square_avg'],
+  adam: ['exp_avg', 'exp_avg_sq']
+};
+
+/**
+ * Everything an optimizer carries from one update to the next, as plain arrays: the number of
+ * updates t (Adam's bias correction uses it) and, per parameter name, its buffers by
+ * {@link SLOT_NAMES}, each shaped as the parameter. A parameter with no buffers yet (before the
+ * first update) is absent.
+ */
+export interface OptimizerState {
+  step: number;
+  slots: Record<string, Record<string, ParamArray>>;
+}
 
 /**
  * The update rules, as PyTorch writes them (so a run file replays in torch.optim):
@@ -82,6 +105,37 @@ export class Optimizer {
       next[name] = updated;
     }
     return next;
+  }
+
+  /** The running state, read back into plain arrays (see {@link OptimizerState}). */
+  async state(): Promise<OptimizerState> {
+    const names = SLOT_NAMES[this.kind];
+    const slots: OptimizerState['slots'] = {};
+    await Promise.all(
+      [...this.slots].map(async ([param, tensors]) => {
+        const values = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+        slots[param] = Object.fromEntries(
+          names.map((name, i) => [name, { shape: tensors[i].shape.slice(), values: values[i] }])
+        );
+      })
+    );
+    return { step: this.t, slots };
+  }
+
+  /**
+   * Take a saved running state (from {@link state}, or a run file): the update count and every
+   * buffer, replacing what this optimizer had. The caller checks the shapes.
+   */
+  restore(state: OptimizerState): void {
+    this.dispose();
+    this.t = state.step;
+    const names = SLOT_NAMES[this.kind];
+    if (names.length === 0) return;
+    for (const [param, buffers] of Object.entries(state.slots))
+      this.slots.set(
+        param,
+        names.map((name) => tf.tensor(buffers[name].values, buffers[name].shape))
+      );
   }
 
   dispose(): void {

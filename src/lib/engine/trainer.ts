@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeCell } from './cells';
 import type { RecurrentWeights } from './cells';
 import { perStepNorm, recurrentJacobians, spectralNorms, stackRecords } from './diagnostics';
-import type { InitNote, ParamArrays } from './init';
+import type { InitNote, ParamArray, ParamArrays } from './init';
 import { rnnModel } from './model';
 import type { Model } from './model';
 import type { Params, State } from './network';
 import { clipGradients, Optimizer, squaredNorms } from './optim';
+import type { OptimizerState } from './optim';
 import { eigenvalues } from './spectrum';
 import { sequenceModel } from './seq2seq';
 import type { SequenceSpec } from './seq2seq';
@@ -115,6 +116,17 @@ export interface Inspection {
   batchItem: number;
 }
 
+/**
+ * What the next training step depends on besides the parameters: the optimizer's running state
+ * and update count, and the state carried from the last window into the next (windows of one
+ * stream; null when none is carried). Carried states are keyed by layer and direction (`l0`, …),
+ * each h (and c for the LSTM) of shape [B, H].
+ */
+export interface TrainingState {
+  optimizer: OptimizerState;
+  carried: Record<string, { h: ParamArray; c?: ParamArray }> | null;
+}
+
 /** √(Σ values), in float64. */
 function rootOfSum(values: ArrayLike<number>): number {
   let total = 0;
@@ -163,9 +175,47 @@ export class Trainer {
     return spec.sequence ? sequenceModel(spec) : rnnModel(spec);
   }
 
-  /** Starts from given parameters (e.g. a run file's). */
-  static fromParameters(spec: TrainingSpec, params: ParamArrays): Trainer {
-    return new Trainer(spec, params);
+  /**
+   * Starts from given parameters (e.g. a run file's) and, when given, the training state saved with
+   * them: then the next step is the one the saved trainer would have made.
+   */
+  static fromParameters(spec: TrainingSpec, params: ParamArrays, state?: TrainingState): Trainer {
+    const trainer = new Trainer(spec, params);
+    if (state) {
+      trainer.optimizer.restore(state.optimizer);
+      if (state.carried) {
+        const tensor = (p: ParamArray) => tf.tensor(p.values, p.shape);
+        trainer.carried = Object.fromEntries(
+          Object.entries(state.carried).map(([key, { h, c }]) => [
+            key,
+            c ? { h: tensor(h), c: tensor(c) } : { h: tensor(h) }
+          ])
+        );
+      }
+    }
+    return trainer;
+  }
+
+  /** The optimizer's running state and the carried state, read back (see {@link TrainingState}). */
+  async trainingState(): Promise<TrainingState> {
+    const read = async (t: tf.Tensor): Promise<ParamArray> => ({
+      shape: t.shape.slice(),
+      values: (await t.data()) as Float32Array
+    });
+    const carried = this.carried
+      ? Object.fromEntries(
+          await Promise.all(
+            Object.entries(this.carried).map(
+              async ([key, s]) =>
+                [
+                  key,
+                  s.c ? { h: await read(s.h), c: await read(s.c) } : { h: await read(s.h) }
+                ] as const
+            )
+          )
+        )
+      : null;
+    return { optimizer: await this.optimizer.state(), carried };
   }
 
   get updates(): number {

@@ -21,12 +21,14 @@ import { BACKEND_ORDER } from '$lib/engine/backend';
 import type { BackendReport } from '$lib/engine/backend';
 import { Random } from '$lib/engine/random';
 import { Trainer } from '$lib/engine/trainer';
-import type { Batch, Inspection, StepReport } from '$lib/engine/trainer';
+import type { Batch, Inspection, StepReport, TrainingState } from '$lib/engine/trainer';
 import type { BackendName } from '$lib/engine/types';
 import type { ParamArrays } from '$lib/engine/init';
 import { trainingSpec } from '$lib/tasks';
 import type { Task } from '$lib/tasks';
 import type { Runner, RunnerFactory } from './runner';
+import { buildRunFile, readRunFile } from './runfile';
+import type { HistoryEntry, RunFile } from './runfile';
 import { divergenceOf, makeSnapshot, makeView } from './snapshot';
 import type {
   BackendInfo,
@@ -130,6 +132,19 @@ export class DeviceLostError extends Error {
   override name = 'DeviceLostError';
 }
 
+/** Where a restored run goes on from: its parameters, training state, step and history. */
+interface Resume {
+  params: ParamArrays;
+  state?: TrainingState;
+  step: number;
+  history: HistoryEntry[];
+}
+
+/** What restoring a run file gave: the config the session now runs, or why nothing changed. */
+export type RestoreResult =
+  | { ok: true; config: Config; notices: string[]; snapshot: Snapshot }
+  | { ok: false; error: string };
+
 /** A copy of the parameters in main memory, to go on from if the backend fails. */
 interface Checkpoint {
   step: number;
@@ -199,6 +214,8 @@ export class SessionCore {
   private reservoir: EchoStateRun | null = null;
   /** A text the user gave the character model in place of the grammar corpus. */
   private customText: CharTask | null = null;
+  /** The text `customText` was made of (a run file carries it). */
+  private customTextSource: string | null = null;
   /** Why the last text given was refused (nothing else changed), until the next accepted one. */
   private textRefusal: string | null = null;
   /** The character model's latest free-running sample, and when it was drawn. */
@@ -214,6 +231,9 @@ export class SessionCore {
   private updates = 0;
   private losses = new History();
   private gradNorms = new History();
+  /** Global gradient norm after clipping, and whether the step was clipped (1) or not (0). */
+  private gradNormsAfter = new History();
+  private clippedSteps = new History();
   private last: StepReport | null = null;
   private view: View | null = null;
   private divergence: Divergence | null = null;
@@ -320,6 +340,7 @@ export class SessionCore {
       await this.stopLoop();
       if (text === null) {
         this.customText = null;
+        this.customTextSource = null;
         this.textRefusal = null;
       } else {
         const task = makeCharTask(text, { seqLength: this.config?.seqLength, source: 'your text' });
@@ -330,11 +351,111 @@ export class SessionCore {
           return this.snapshot();
         }
         this.customText = task;
+        this.customTextSource = text;
         this.textRefusal = null;
       }
       if (this.config?.task === 'chars') await this.build(this.config, true);
       if (wasRunning) this.startLoop(Infinity, true);
       return this.snapshot();
+    });
+  }
+
+  /**
+   * The run as it is now, as a run file (docs/run-format.md): config, parameters, the optimizer's
+   * and the carried state, the history, and the display batch with its trace and gradients.
+   * Training pauses while it is read and goes on after. An error in words when there is no
+   * trained model to save (the echo state network, a failed session).
+   */
+  exportRun(): Promise<RunFile | { error: string }> {
+    const wasRunning = this.running;
+    this.running = false;
+    return this.command(async () => {
+      await this.stopLoop();
+      try {
+        const { runner, config, spec, task, viewBatch } = this;
+        if (this.reservoir)
+          return {
+            error:
+              'The echo state network is fitted in closed form at once; it has no training run to save.'
+          };
+        if (!runner || !config || !spec || !task || !viewBatch || this.status === 'error')
+          return { error: 'There is no model to save yet.' };
+        const history: HistoryEntry[] = Array.from({ length: this.updates }, (_, i) => ({
+          step: i + 1,
+          loss: this.losses.values[i],
+          gradNormBefore: this.gradNorms.values[i],
+          gradNormAfter: this.gradNormsAfter.values[i],
+          clipped: this.clippedSteps.values[i] === 1
+        }));
+        return await buildRunFile({
+          config,
+          spec,
+          task: task.name,
+          trainer: runner,
+          batch: viewBatch,
+          batchIndex: VIEW_BATCH_INDEX,
+          history,
+          inspection: await runner.inspect(viewBatch, { batchItem: this.options.batchItem }),
+          ...(config.task === 'chars' && this.customTextSource !== null
+            ? { text: this.customTextSource }
+            : {})
+        });
+      } catch (error) {
+        return { error: `The run could not be saved: ${message(error)}` };
+      } finally {
+        if (wasRunning) this.startLoop(Infinity, true);
+      }
+    });
+  }
+
+  /**
+   * Go on from a run file (parsed JSON): its config, parameters, step, history and, when the file
+   * has them, the optimizer's and the carried state, so that the next step is the one the saved
+   * run would have made. A malformed or mismatched file is refused with a message and changes
+   * nothing (a run that was training goes on). Leaves the session paused.
+   */
+  restore(json: unknown): Promise<RestoreResult> {
+    const wasRunning = this.running;
+    this.running = false;
+    return this.command(async (): Promise<RestoreResult> => {
+      await this.stopLoop();
+      const refuse = (error: string): RestoreResult => {
+        if (wasRunning) this.startLoop(Infinity, true);
+        return { ok: false, error };
+      };
+      // The character model's own text, when the file has one (set by `specFor`).
+      const own: { task: CharTask | null } = { task: null };
+      const read = readRunFile(json, (config) => {
+        const built = trainingSpec(config);
+        if (built.task.pattern === 'reservoir')
+          throw new Error('an echo state network has no training run to restore.');
+        const text = (json as { text?: unknown }).text;
+        if (config.task !== 'chars' || typeof text !== 'string') return built.spec;
+        const task = makeCharTask(text, { seqLength: config.seqLength, source: 'your text' });
+        if ('error' in task) throw new Error(task.error);
+        own.task = task;
+        return {
+          ...built.spec,
+          network: { ...built.spec.network, inputSize: task.inputSize, outputSize: task.inputSize }
+        };
+      });
+      if (!read.ok) return refuse(read.error);
+      this.customText = own.task;
+      this.customTextSource = own.task ? (read.text ?? null) : null;
+      this.textRefusal = null;
+      await this.build(read.config, true, {
+        params: read.params,
+        state: read.state,
+        step: read.step,
+        history: read.history
+      });
+      if (this.status === 'error') return { ok: false, error: this.error ?? 'The run failed.' };
+      const notices = read.notices.map((n) => n.message);
+      if (!read.state && read.step > 0)
+        notices.push(
+          'The run file has no optimizer state: training goes on from its weights with the optimizer started afresh.'
+        );
+      return { ok: true, config: this.config!, notices, snapshot: this.snapshot() };
     });
   }
 
@@ -569,6 +690,8 @@ export class SessionCore {
     }
     this.losses.push(this.updates, report.loss);
     this.gradNorms.push(this.updates, report.gradNormBefore);
+    this.gradNormsAfter.push(this.updates, report.gradNormAfter);
+    this.clippedSteps.push(this.updates, report.clipped ? 1 : 0);
     this.updates += 1;
     this.last = { ...report, step: this.updates };
     this.stepDurations.push(duration);
@@ -652,8 +775,11 @@ export class SessionCore {
     this.running = false;
   }
 
-  /** A fresh model from the config's seed: a new backend if the config asks for another one. */
-  private async build(input: Config | string, newConfig: boolean): Promise<void> {
+  /**
+   * A fresh model from the config's seed, or, with `resume`, the model of a saved run at its
+   * step: a new backend if the config asks for another one.
+   */
+  private async build(input: Config | string, newConfig: boolean, resume?: Resume): Promise<void> {
     this.disposeRunner();
     this.status = 'loading';
     this.error = null;
@@ -698,8 +824,11 @@ export class SessionCore {
         config.batchSize,
         config.windows
       );
-      this.runner = this.env.runners.create(this.spec!);
+      this.runner = resume
+        ? this.env.runners.fromParameters(this.spec!, resume.params, resume.state)
+        : this.env.runners.create(this.spec!);
       this.resetHistory();
+      if (resume) this.resumeHistory(resume);
       this.status = 'paused';
       await this.refreshView();
     } catch (error) {
@@ -708,12 +837,32 @@ export class SessionCore {
     await this.publishNow();
   }
 
+  /** The history of a restored run, and its last step as the numbers shown. */
+  private resumeHistory({ step, history }: Resume): void {
+    for (const entry of history) {
+      const at = entry.step - 1;
+      this.losses.push(at, entry.loss);
+      this.gradNorms.push(at, entry.gradNormBefore);
+      this.gradNormsAfter.push(at, entry.gradNormAfter);
+      this.clippedSteps.push(at, entry.clipped ? 1 : 0);
+    }
+    this.updates = step;
+    const latest = history.at(-1);
+    // The last step's per-time-step norms are not saved: the views show the restored look instead.
+    this.last =
+      latest && latest.step === step && Number.isFinite(latest.loss)
+        ? { ...latest, directions: [], nonFinite: null }
+        : null;
+  }
+
   private resetHistory(): void {
     this.sample = null;
     this.lastSample = -Infinity;
     this.updates = 0;
     this.losses = new History();
     this.gradNorms = new History();
+    this.gradNormsAfter = new History();
+    this.clippedSteps = new History();
     this.last = null;
     this.view = null;
     this.divergence = null;

@@ -5,10 +5,20 @@
  */
 import { encodeHash, validateConfig } from '$lib/config';
 import type { Config, Notice } from '$lib/config';
-import type { ParamArrays } from '$lib/engine/init';
-import type { Batch, Inspection, StepReport, Trainer, TrainingSpec } from '$lib/engine/trainer';
+import type { ParamArray, ParamArrays } from '$lib/engine/init';
+import { SLOT_NAMES } from '$lib/engine/optim';
+import type { OptimizerState } from '$lib/engine/optim';
+import type {
+  Batch,
+  Inspection,
+  StepReport,
+  TrainingSpec,
+  TrainingState
+} from '$lib/engine/trainer';
+import type { OptimizerKind } from '$lib/engine/types';
 import { teacherCoins, teacherForcingRatio } from '$lib/engine/seq2seq';
 import { GATES, directionLabel, layerDirections } from '$lib/engine/types';
+import { float32Value } from '$lib/export/table';
 
 export const RUN_FORMAT = 'rnn-explorer/run';
 export const RUN_VERSION = 1;
@@ -81,17 +91,43 @@ export interface RunFile {
   >;
   /** The batch item whose recurrent Jacobians were computed. */
   jacobianBatchItem: number;
+  /**
+   * The optimizer's running state after `step` updates, with PyTorch's names: `step`, and per
+   * parameter `momentum_buffer` (momentum), `square_avg` (RMSprop) or `exp_avg` and `exp_avg_sq`
+   * (Adam), each shaped as the parameter. With it, an imported run's next step is the original's.
+   */
+  optimizer?: {
+    kind: OptimizerKind;
+    step: number;
+    state: Record<string, Record<string, Nested>>;
+  };
+  /**
+   * The state carried into the next training window (`windows=stream`), per layer and direction:
+   * h (and c for the LSTM), [B][H]. Absent when no state is carried.
+   */
+  carriedState?: Record<string, { h: Nested; c?: Nested }>;
+  /** The character model's own text (task `chars` trained on a pasted text). */
+  text?: string;
+}
+
+/** One step of the training history, as the run file keeps it. */
+export type HistoryEntry = Pick<
+  StepReport,
+  'step' | 'loss' | 'gradNormBefore' | 'gradNormAfter' | 'clipped'
+>;
+
+/** What a run file is built from: the engine's Trainer, or a session's runner. */
+export interface RunSource {
+  /** Updates applied so far. */
+  readonly updates: number;
+  inspect(batch: Batch): Promise<Inspection>;
+  parameters(): Promise<ParamArrays>;
+  /** The optimizer's and the carried state; the run file then restores training exactly. */
+  trainingState?(): Promise<TrainingState>;
 }
 
 /** The shortest decimal that reads back as the same float32 (at most 9 significant digits). */
-export function float32Number(value: number): number {
-  if (!Number.isFinite(value) || value === 0) return value;
-  for (let digits = 6; digits < 9; digits++) {
-    const short = Number(value.toPrecision(digits));
-    if (Math.fround(short) === Math.fround(value)) return short;
-  }
-  return Number(value.toPrecision(9));
-}
+export const float32Number = float32Value;
 
 /** Row-major values → nested arrays of the given shape. */
 export function nest(values: ArrayLike<number>, shape: readonly number[]): Nested {
@@ -130,17 +166,20 @@ export async function buildRunFile(options: {
   config: Config;
   spec: TrainingSpec;
   task: string;
-  trainer: Trainer;
+  trainer: RunSource;
   batch: Batch;
   batchIndex: number;
-  history: StepReport[];
+  history: readonly HistoryEntry[];
   inspection?: Inspection;
+  /** A pasted text the character model trains on. */
+  text?: string;
 }): Promise<RunFile> {
   const { config, spec, trainer, batch } = options;
   // The teacher-forcing ratio the inspection decodes with (the schedule's, at this step).
   const ratio = spec.sequence ? teacherForcingRatio(spec.sequence, trainer.updates) : undefined;
   const inspection = options.inspection ?? (await trainer.inspect(batch));
   const params = await trainer.parameters();
+  const training = trainer.trainingState ? await trainer.trainingState() : undefined;
   const { network } = spec;
   const tOut = batch.tOut ?? (network.readout === 'step' ? batch.T : 1);
   const sourceSize = spec.sequence ? spec.sequence.sourceSize : network.inputSize;
@@ -213,7 +252,34 @@ export async function buildRunFile(options: {
     gradients: nestParams(inspection.grads),
     gradNorm: inspection.gradNorm,
     norms,
-    jacobianBatchItem: inspection.batchItem
+    jacobianBatchItem: inspection.batchItem,
+    ...(training
+      ? {
+          optimizer: {
+            kind: spec.optimizer,
+            step: training.optimizer.step,
+            state: Object.fromEntries(
+              Object.entries(training.optimizer.slots).map(([name, slots]) => [
+                name,
+                nestParams(slots)
+              ])
+            )
+          },
+          ...(training.carried
+            ? {
+                carriedState: Object.fromEntries(
+                  Object.entries(training.carried).map(([key, { h, c }]) => [
+                    key,
+                    c
+                      ? { h: nest(h.values, h.shape), c: nest(c.values, c.shape) }
+                      : { h: nest(h.values, h.shape) }
+                  ])
+                )
+              }
+            : {})
+        }
+      : {}),
+    ...(options.text !== undefined ? { text: options.text } : {})
   };
 }
 
@@ -270,20 +336,131 @@ export function expectedShapes(spec: TrainingSpec): Record<string, number[]> {
   return shapes;
 }
 
+/** A run file read back and checked: everything needed to go on training from it. */
+export interface ReadRun {
+  ok: true;
+  config: Config;
+  notices: Notice[];
+  params: ParamArrays;
+  /** Training steps taken. */
+  step: number;
+  /**
+   * The optimizer's and the carried state, when the file has them (files written before they
+   * were added, or by hand, may not: the optimizer then starts afresh).
+   */
+  state?: TrainingState;
+  /** The training history by step: entry i is step i + 1; NaN where the file has no number. */
+  history: HistoryEntry[];
+  /** The character model's own text, when the run trained on one. */
+  text?: string;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
- * Read a run file back: its config (validated like a URL, with notices) and its parameters,
- * checked against the shapes the config needs. Anything malformed is an error with a message.
+ * The optimizer section, checked against the config's optimizer, the step and the parameter
+ * shapes (each buffer shaped as its parameter).
+ */
+function readOptimizer(
+  section: unknown,
+  kind: OptimizerKind,
+  step: number,
+  shapes: Record<string, number[]>
+): OptimizerState {
+  if (!isObject(section)) throw new Error('"optimizer" is not an object.');
+  if (section.kind !== kind)
+    throw new Error(
+      `its optimizer state is for ${JSON.stringify(section.kind)}, but its config trains with ${kind}.`
+    );
+  if (section.step !== step)
+    throw new Error(`its optimizer has made ${String(section.step)} steps, the run ${step}.`);
+  if (!isObject(section.state)) throw new Error('"optimizer.state" is not an object.');
+  const slots: OptimizerState['slots'] = {};
+  for (const [name, buffers] of Object.entries(section.state)) {
+    const shape = shapes[name];
+    if (!shape) throw new Error(`the optimizer has state for ${name}, which is no parameter.`);
+    if (!isObject(buffers)) throw new Error(`optimizer state of ${name} is not an object.`);
+    slots[name] = {};
+    for (const slot of SLOT_NAMES[kind]) {
+      if (!(slot in buffers)) throw new Error(`the optimizer state of ${name} has no ${slot}.`);
+      slots[name][slot] = { shape, values: flatten(buffers[slot], shape, `${name}.${slot}`) };
+    }
+  }
+  return { step, slots };
+}
+
+/** The carried state, checked: one entry per layer and direction, [B][H] each, c for the LSTM. */
+function readCarried(
+  section: unknown,
+  spec: TrainingSpec,
+  batchSize: number
+): TrainingState['carried'] {
+  if (section === undefined || section === null) return null;
+  if (!isObject(section)) throw new Error('"carriedState" is not an object.');
+  if (spec.sequence) throw new Error('an encoder–decoder carries no state between batches.');
+  const shape = [batchSize, spec.network.hidden];
+  const keys = layerDirections(spec.network).map((d) => d.suffix);
+  const carried: NonNullable<TrainingState['carried']> = {};
+  for (const key of keys) {
+    const entry = section[key];
+    if (!isObject(entry)) throw new Error(`"carriedState" has no state for ${key}.`);
+    const h: ParamArray = { shape, values: flatten(entry.h, shape, `carried h of ${key}`) };
+    if (spec.network.cell === 'lstm') {
+      const c: ParamArray = { shape, values: flatten(entry.c, shape, `carried c of ${key}`) };
+      carried[key] = { h, c };
+    } else carried[key] = { h };
+  }
+  const extra = Object.keys(section).find((k) => !keys.includes(k));
+  if (extra) throw new Error(`"carriedState" has ${extra}, which this network does not have.`);
+  return carried;
+}
+
+/** The history entries by step (1 … `step`); entries out of range are left out. */
+function readHistory(section: unknown, step: number): HistoryEntry[] {
+  if (section === undefined) return [];
+  if (!Array.isArray(section)) throw new Error('"history" is not a list.');
+  const number = (v: unknown) => (typeof v === 'number' ? v : NaN);
+  const byStep: HistoryEntry[] = [];
+  for (const entry of section) {
+    if (!isObject(entry)) throw new Error('an entry of "history" is not an object.');
+    const at = entry.step;
+    if (typeof at !== 'number' || !Number.isInteger(at) || at < 1 || at > step) continue;
+    byStep[at - 1] = {
+      step: at,
+      loss: number(entry.loss),
+      gradNormBefore: number(entry.gradNormBefore),
+      gradNormAfter: number(entry.gradNormAfter),
+      clipped: entry.clipped === true
+    };
+  }
+  return Array.from(
+    { length: byStep.length },
+    (_, i) =>
+      byStep[i] ?? {
+        step: i + 1,
+        loss: NaN,
+        gradNormBefore: NaN,
+        gradNormAfter: NaN,
+        clipped: false
+      }
+  );
+}
+
+/**
+ * Read a run file back: its config (validated like a URL, with notices), its parameters, checked
+ * against the shapes the config needs, and, when present, the optimizer's and the carried state,
+ * the history and the text. Anything malformed or mismatched is an error with a message (nothing
+ * is half read). `specFor` says what the engine builds for a config (and may throw).
  */
 export function readRunFile(
   json: unknown,
   specFor: (config: Config) => TrainingSpec
-):
-  | { ok: true; config: Config; notices: Notice[]; params: ParamArrays; step: number }
-  | { ok: false; error: string } {
+): ReadRun | { ok: false; error: string } {
   try {
-    if (typeof json !== 'object' || json === null)
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
       return { ok: false, error: 'A run file is a JSON object.' };
-    const run = json as Partial<RunFile>;
+    const run = json as Partial<Record<keyof RunFile, unknown>>;
     if (run.format !== RUN_FORMAT)
       return { ok: false, error: `Not a run file: "format" should be "${RUN_FORMAT}".` };
     if (run.version !== RUN_VERSION)
@@ -291,18 +468,48 @@ export function readRunFile(
         ok: false,
         error: `Run file version ${String(run.version)} is not supported (this explorer reads ${RUN_VERSION}).`
       };
+    if (!isObject(run.config)) return { ok: false, error: 'The run file has no "config" object.' };
     const { config, notices } = validateConfig(run.config);
     const spec = specFor(config);
+    const shapes = expectedShapes(spec);
+    const parameters = isObject(run.parameters) ? run.parameters : {};
     const params: ParamArrays = {};
-    for (const [name, shape] of Object.entries(expectedShapes(spec))) {
-      if (!run.parameters || !(name in run.parameters))
+    for (const [name, shape] of Object.entries(shapes)) {
+      if (!(name in parameters))
         return {
           ok: false,
           error: `The run file has no parameter ${name}, which its config needs.`
         };
-      params[name] = { shape, values: flatten(run.parameters[name], shape, name) };
+      params[name] = { shape, values: flatten(parameters[name], shape, name) };
     }
-    return { ok: true, config, notices, params, step: typeof run.step === 'number' ? run.step : 0 };
+    const extra = Object.keys(parameters).find((name) => !(name in shapes));
+    if (extra)
+      return {
+        ok: false,
+        error: `The run file has a parameter ${extra}, which its config does not make.`
+      };
+    if (run.step !== undefined && (typeof run.step !== 'number' || !Number.isInteger(run.step)))
+      return { ok: false, error: 'The run file\'s "step" is not a whole number.' };
+    const step = typeof run.step === 'number' ? Math.max(0, run.step) : 0;
+    const state: TrainingState | undefined =
+      run.optimizer === undefined
+        ? undefined
+        : {
+            optimizer: readOptimizer(run.optimizer, spec.optimizer, step, shapes),
+            carried: readCarried(run.carriedState, spec, config.batchSize)
+          };
+    if (run.text !== undefined && typeof run.text !== 'string')
+      return { ok: false, error: 'The run file\'s "text" is not a string.' };
+    return {
+      ok: true,
+      config,
+      notices,
+      params,
+      step,
+      ...(state ? { state } : {}),
+      history: readHistory(run.history, step),
+      ...(typeof run.text === 'string' ? { text: run.text } : {})
+    };
   } catch (error) {
     return { ok: false, error: `The run file is malformed: ${(error as Error).message}` };
   }

@@ -11,7 +11,8 @@ import type {
   NonFinite,
   StepReport,
   Trainer,
-  TrainingSpec
+  TrainingSpec,
+  TrainingState
 } from '$lib/engine/trainer';
 
 /** The cheap look at a batch: loss and per-step norms, no update. */
@@ -39,6 +40,8 @@ export interface Runner {
   inspect(batch: Batch, options?: { batchItem?: number }): Promise<Inspection>;
   /** The current parameters as plain arrays, by PyTorch name. */
   parameters(): Promise<ParamArrays>;
+  /** The optimizer's running state and the carried state (to save a run and go on exactly). */
+  trainingState(): Promise<TrainingState>;
   /** Live sliders: rescale every W_hh gate block to spectral radius ρ. */
   setSpectralRadius(rho: number): Promise<void>;
   /** Live sliders: multiply every W_hh by a factor (a change of g² for normal/uniform inits). */
@@ -46,10 +49,13 @@ export interface Runner {
   dispose(): void;
 }
 
-/** How a session makes runners: fresh from the spec's seed, or from given parameters. */
+/**
+ * How a session makes runners: fresh from the spec's seed, or from given parameters (and, to go
+ * on exactly where a saved run stopped, its training state).
+ */
 export interface RunnerFactory {
   create(spec: TrainingSpec): Runner;
-  fromParameters(spec: TrainingSpec, params: ParamArrays): Runner;
+  fromParameters(spec: TrainingSpec, params: ParamArrays, state?: TrainingState): Runner;
 }
 
 /** Compile-time checks: the engine's Trainer is a Runner, and its class is a RunnerFactory. */

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { Config } from '$lib/config';
 import { alignForComparison } from './compare';
-import type { SessionOptions } from './core';
+import type { RestoreResult, SessionOptions } from './core';
 import type { BackendInfo, SessionStatus, Snapshot } from './snapshot';
 import type { SessionWorker } from './worker';
 
@@ -55,15 +55,32 @@ export class Session {
     );
   }
 
-  play = () => this.#call(() => this.#remote.play());
-  pause = () => this.#call(() => this.#remote.pause());
-  step = (n = 1) => this.#call(() => this.#remote.step(n));
-  reset = () => this.#call(() => this.#remote.reset());
-  /** Rebuild for a new config (a Config or a URL hash); fresh parameters from its seed. */
-  setConfig = (config: Config | string) => this.#call(() => this.#remote.setConfig(config));
+  play = () => this.#afterConfig(() => this.#remote.play());
+  pause = () => this.#afterConfig(() => this.#remote.pause());
+  step = (n = 1) => this.#afterConfig(() => this.#remote.step(n));
+  reset = () => this.#afterConfig(() => this.#remote.reset());
+  /**
+   * Rebuild for a new config (a Config or a URL hash); fresh parameters from its seed. While one
+   * rebuild is under way only the newest config waits for its turn: quick edits of the address or
+   * a control do not queue a rebuild each. Other commands wait for the rebuilds asked before them.
+   */
+  setConfig = (config: Config | string): Promise<void> => {
+    this.#nextConfig = config;
+    this.#configuring ??= (async () => {
+      while (this.#nextConfig !== null) {
+        const next: Config | string = this.#nextConfig;
+        this.#nextConfig = null;
+        await this.#call(() => this.#remote.setConfig(next));
+      }
+      this.#configuring = null;
+    })();
+    return this.#configuring;
+  };
+  #configuring: Promise<void> | null = null;
+  #nextConfig: Config | string | null = null;
   setStepsPerFrame = (n: number) => this.#call(() => this.#remote.setStepsPerFrame(n));
   /** Train the character model on a pasted text (null: the grammar corpus). */
-  setText = (text: string | null) => this.#call(() => this.#remote.setText(text));
+  setText = (text: string | null) => this.#afterConfig(() => this.#remote.setText(text));
   /**
    * Live slider: rescale W_hh to ρ (or for a new g²) and show the new gradient norms at once.
    * While one look is under way, only the newest value waits for its turn (a drag sends many).
@@ -78,7 +95,7 @@ export class Session {
       while (next) {
         this.#pendingPreview = null;
         const current: PreviewChange = next;
-        await this.#call(() => this.#remote.preview(current));
+        await this.#afterConfig(() => this.#remote.preview(current));
         next = this.#pendingPreview;
       }
       this.#previewing = null;
@@ -86,6 +103,31 @@ export class Session {
     return this.#previewing;
   };
   #previewing: Promise<void> | null = null;
+
+  /** The run as a run file's JSON text (docs/run-format.md), or why there is none. */
+  exportRun = async (): Promise<{ text: string; step: number } | { error: string }> => {
+    try {
+      await this.#configuring;
+      return await this.#remote.exportRun();
+    } catch (error) {
+      return { error: message(error) };
+    }
+  };
+
+  /**
+   * Go on from a run file's JSON text: its config, weights, optimizer state and step. A malformed
+   * or mismatched file is refused with a message and changes nothing.
+   */
+  restore = async (text: string): Promise<RestoreResult> => {
+    try {
+      await this.#configuring;
+      const result = await this.#remote.restore(text);
+      if (result.ok) this.#receive(result.snapshot);
+      return result;
+    } catch (error) {
+      return { ok: false, error: message(error) };
+    }
+  };
   #pendingPreview: PreviewChange | null = null;
 
   /** Stop the worker; the session cannot be used after this. */
@@ -102,6 +144,12 @@ export class Session {
     this.backend = snapshot.backend;
     this.notices = snapshot.notice ? [...snapshot.notices, snapshot.notice] : snapshot.notices;
     this.error = snapshot.error;
+  }
+
+  /** Run a command once the config rebuilds asked before it have been made. */
+  async #afterConfig(command: () => Promise<Snapshot | void>): Promise<void> {
+    if (this.#configuring) await this.#configuring;
+    return this.#call(command);
   }
 
   /** Run a command; a snapshot it returns is shown, a failure becomes `error`. */

@@ -10,7 +10,7 @@ import type { Config } from '$lib/config';
 import { selectBackend } from '$lib/engine/backend';
 import type { BackendName } from '$lib/engine/types';
 import { SessionCore } from './core';
-import type { SessionOptions } from './core';
+import type { RestoreResult, SessionOptions } from './core';
 import type { Snapshot } from './snapshot';
 import { WASM_PATHS } from './wasm-paths';
 
@@ -60,6 +60,27 @@ const api = {
     final?: boolean;
   }): Promise<Snapshot> => core.preview(change),
   setStepsPerFrame: (n: number): void => core.setStepsPerFrame(n),
+  /**
+   * The run as a run file's JSON text (made here: one string crosses to the page, not a tree of
+   * arrays), or why there is none.
+   */
+  exportRun: async (): Promise<{ text: string; step: number } | { error: string }> => {
+    const run = await core.exportRun();
+    return 'error' in run ? run : { text: JSON.stringify(run), step: run.step };
+  },
+  /** Go on from a run file's JSON text; a malformed or mismatched one changes nothing. */
+  restore: (text: string): Promise<RestoreResult> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return Promise.resolve({
+        ok: false,
+        error: `The file is not JSON (${error instanceof Error ? error.message : String(error)}).`
+      });
+    }
+    return core.restore(json);
+  },
   snapshot: (): Snapshot => core.snapshot(),
   dispose: (): Promise<void> => core.dispose()
 };
