@@ -9,7 +9,9 @@ export default ts.config(
   {
     ignores: [
       'build/',
+      'build-single/',
       '.svelte-kit/',
+      '.svelte-kit-single/',
       'node_modules/',
       'test-results/',
       'playwright-report/',

@@ -23,7 +23,10 @@ export default defineConfig({
     navigationTimeout: 60_000,
     actionTimeout: 30_000,
     screenshot: 'only-on-failure',
-    trace: 'retain-on-failure'
+    trace: 'retain-on-failure',
+    // The app registers a service worker that precaches the whole build (src/service-worker.ts):
+    // kept out of every test's fresh context, except where a spec allows it (e2e/offline.spec.ts).
+    serviceWorkers: 'block'
   },
   projects: [
     {

@@ -102,7 +102,21 @@ export interface SessionEnvironment {
   now?(): number;
   /** Wait `ms` milliseconds (0: let other events run); `setTimeout` by default. */
   sleep?(ms: number): Promise<void>;
+  /**
+   * Backends that compute a first look at once from a cold start, tried in order (the worker
+   * gives `['wasm', 'cpu']`). When the config asks for a backend that warms up slowly
+   * ({@link WARMS_UP_SLOWLY}), the first picture is computed on one of these and published (status
+   * `loading`) while the asked-for backend starts and compiles its shaders. None: the first
+   * picture waits for the backend asked for.
+   */
+  quickBackends?: readonly BackendName[];
 }
+
+/**
+ * Backends whose first look can take seconds (WebGPU on SwiftShader: about ten): they compile a
+ * shader for every kernel they meet. `auto` is among them, as it picks WebGPU on a real GPU.
+ */
+export const WARMS_UP_SLOWLY: readonly (BackendName | 'auto')[] = ['webgpu', 'webgl', 'auto'];
 
 export interface SessionOptions {
   /** Most training steps per display frame while playing (1 … 1000); default 1. */
@@ -259,7 +273,8 @@ export class SessionCore {
       runners: Trainer,
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      ...env
+      ...env,
+      quickBackends: env.quickBackends ?? []
     };
   }
 
@@ -783,6 +798,8 @@ export class SessionCore {
     this.disposeRunner();
     this.status = 'loading';
     this.error = null;
+    /** The quick backend the first look was computed on, if one was. */
+    let looked: BackendName | null = null;
     try {
       if (newConfig) {
         const validated = typeof input === 'string' ? decodeHash(input) : validateConfig(input);
@@ -802,8 +819,11 @@ export class SessionCore {
           };
         }
         if (backendChanged || !this.backend) {
+          looked = WARMS_UP_SLOWLY.includes(this.config.backend) ? await this.firstLook() : null;
           const report = await this.env.selectBackend(this.config.backend);
           this.backend = { ...report, skipped: [...report.skipped] };
+          // The first look stays on screen, now with the backend that warms up.
+          if (looked) this.publish();
         }
       }
       const config = this.config!;
@@ -817,20 +837,20 @@ export class SessionCore {
         await this.publishNow();
         return;
       }
-      this.viewBatch = this.task!.batch(
-        config.seed,
-        VIEW_BATCH_INDEX,
-        config.seqLength,
-        config.batchSize,
-        config.windows
-      );
-      this.runner = resume
-        ? this.env.runners.fromParameters(this.spec!, resume.params, resume.state)
-        : this.env.runners.create(this.spec!);
-      this.resetHistory();
-      if (resume) this.resumeHistory(resume);
-      this.status = 'paused';
-      await this.refreshView();
+      if (!resume && looked !== null && looked === this.backend?.active && this.runner) {
+        // The first look was made on the backend that runs: it is the look.
+        this.status = 'paused';
+      } else {
+        // A fresh model from the same seed on the backend that runs (the same parameters: they
+        // are drawn in JavaScript), or the saved run's; the first look stays on screen until
+        // this one replaces it.
+        this.disposeRunner();
+        this.createRunner(config, resume);
+        this.resetHistory();
+        if (resume) this.resumeHistory(resume);
+        this.status = 'paused';
+        await this.refreshView();
+      }
     } catch (error) {
       this.fail(error);
     }
@@ -853,6 +873,54 @@ export class SessionCore {
       latest && latest.step === step && Number.isFinite(latest.loss)
         ? { ...latest, directions: [], nonFinite: null }
         : null;
+  }
+
+  /**
+   * The display batch of the config, and a fresh runner from its seed on the current backend (or
+   * the saved run's parameters and state, with `resume`).
+   */
+  private createRunner(config: Config, resume?: Resume): void {
+    this.viewBatch = this.task!.batch(
+      config.seed,
+      VIEW_BATCH_INDEX,
+      config.seqLength,
+      config.batchSize,
+      config.windows
+    );
+    this.runner = resume
+      ? this.env.runners.fromParameters(this.spec!, resume.params, resume.state)
+      : this.env.runners.create(this.spec!);
+  }
+
+  /**
+   * The first picture, at once: a look at the display batch on the first of the quick backends
+   * that starts, published with status `loading` (play waits for the backend asked for). Says
+   * which backend it ran on; null when there was none to try or none worked (then the first
+   * picture waits, as without quick backends).
+   */
+  private async firstLook(): Promise<BackendName | null> {
+    const quick = this.env.quickBackends;
+    if (quick.length === 0 || this.task!.pattern === 'reservoir') return null;
+    for (const name of quick) {
+      try {
+        const report = await this.env.selectBackend(name);
+        if (!quick.includes(report.active)) continue;
+        this.createRunner(this.config!);
+        this.resetHistory();
+        await this.refreshView();
+        // A failure here is the quick backend's, not the one that will train.
+        this.deviceLost = null;
+        if (!this.view) {
+          this.disposeRunner();
+          continue;
+        }
+        this.publish();
+        return report.active;
+      } catch {
+        this.disposeRunner();
+      }
+    }
+    return null;
   }
 
   private resetHistory(): void {

@@ -8,13 +8,26 @@ import type { Config } from '$lib/config';
 import { alignForComparison } from './compare';
 import type { RestoreResult, SessionOptions } from './core';
 import type { BackendInfo, SessionStatus, Snapshot } from './snapshot';
+import { startSessionWorker } from './start-worker';
+import { WASM_PATHS } from './wasm-paths';
 import type { SessionWorker } from './worker';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One training session running in its own worker. */
+/**
+ * The wasm binaries' URLs, absolute (the worker resolves URLs against its own address). They come
+ * from the page's bundle, not the worker's, so that one copy of each binary is in the build, under
+ * the page's assets, where the service worker precaches it; in the single-file build they are
+ * data: URLs.
+ */
+function wasmPaths(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(WASM_PATHS).map(([name, url]) => [name, new URL(url, location.href).href])
+  );
+}
+
 /** A live slider's new value; `final` when the drag ended (then a full look follows). */
 export interface PreviewChange {
   spectralRadius?: number;
@@ -22,6 +35,7 @@ export interface PreviewChange {
   final?: boolean;
 }
 
+/** One training session running in its own worker. */
 export class Session {
   status = $state<SessionStatus>('loading');
   /** The latest snapshot; replaced, never mutated. */
@@ -38,9 +52,7 @@ export class Session {
   #remote: Comlink.Remote<SessionWorker>;
 
   constructor(config: Config | string, options: SessionOptions = {}) {
-    // Vite finds and bundles the worker by this exact `new Worker(new URL(…))` form.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.#worker = startSessionWorker();
     this.#worker.addEventListener('error', (event) => {
       this.status = 'error';
       this.error = `The session worker failed: ${event.message || 'it could not start'}`;
@@ -50,7 +62,8 @@ export class Session {
       this.#remote.init(
         config,
         options,
-        Comlink.proxy((snapshot: Snapshot) => this.#receive(snapshot))
+        Comlink.proxy((snapshot: Snapshot) => this.#receive(snapshot)),
+        wasmPaths()
       )
     );
   }

@@ -1,8 +1,7 @@
 /**
  * The training session's Web Worker: the engine, TensorFlow.js and the training loop all run here,
  * so that the page's main thread only renders. Exposes {@link SessionWorker} with comlink; start it
- * with `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })` (session.svelte.ts
- * does).
+ * with `startSessionWorker()` from start-worker.ts (session.svelte.ts does).
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +11,6 @@ import type { BackendName } from '$lib/engine/types';
 import { SessionCore } from './core';
 import type { RestoreResult, SessionOptions } from './core';
 import type { Snapshot } from './snapshot';
-import { WASM_PATHS } from './wasm-paths';
 
 /** Listens for the loss of the WebGPU device, which tfjs otherwise only shows as failing ops. */
 function watchDevice(name: BackendName): void {
@@ -21,15 +19,21 @@ function watchDevice(name: BackendName): void {
   device?.lost?.then((info) => core.backendLost(`WebGPU device lost: ${info?.message ?? ''}`));
 }
 
+/** Where the wasm backend finds its binaries: the page says, in `init` (see session.svelte.ts). */
+let wasmPaths: Record<string, string> | undefined;
+
 const core = new SessionCore({
   async selectBackend(name) {
-    const report = await selectBackend(name, { wasmPaths: { ...WASM_PATHS } });
+    const report = await selectBackend(name, { wasmPaths: wasmPaths && { ...wasmPaths } });
     watchDevice(report.active);
     return report;
   },
   dropBackend(name) {
     tf.removeBackend(name);
-  }
+  },
+  // While WebGPU or WebGL compiles its shaders, the first picture comes from the CPU: wasm (three
+  // to four times faster than tfjs's cpu backend at the first look, measured in Node), else cpu.
+  quickBackends: ['wasm', 'cpu']
 });
 
 /** The session API, called from the page through comlink (every method returns a promise there). */
@@ -37,12 +41,15 @@ const api = {
   /**
    * Set up for a config (a URL hash such as `cell=lstm&T=50`, or a Config): backend, model, first
    * look. `onSnapshot` (wrapped in `Comlink.proxy`) is called at display rate from then on.
+   * `paths` maps each wasm binary's file name to its absolute URL (the page's `WASM_PATHS`).
    */
   init(
     config: Config | string,
     options: SessionOptions = {},
-    onSnapshot?: (snapshot: Snapshot) => void
+    onSnapshot?: (snapshot: Snapshot) => void,
+    paths?: Record<string, string>
   ): Promise<Snapshot> {
+    wasmPaths ??= paths;
     core.onSnapshot(onSnapshot ?? null);
     return core.init(config, options);
   },
