@@ -9,6 +9,7 @@ import type {
   DirectionNorms,
   Inspection,
   NonFinite,
+  RecurrentScaling,
   StepReport,
   Trainer,
   TrainingSpec
@@ -39,8 +40,11 @@ export interface Runner {
   inspect(batch: Batch, options?: { batchItem?: number }): Promise<Inspection>;
   /** The current parameters as plain arrays, by PyTorch name. */
   parameters(): Promise<ParamArrays>;
-  /** Live sliders: rescale every W_hh gate block to spectral radius ρ. */
-  setSpectralRadius(rho: number): Promise<void>;
+  /**
+   * Live sliders: rescale every W_hh gate block to spectral radius ρ. May say which factor each
+   * block was multiplied by (a copy of the weights then follows without a readback).
+   */
+  setSpectralRadius(rho: number): Promise<RecurrentScaling | void>;
   /** Live sliders: multiply every W_hh by a factor (a change of g² for normal/uniform inits). */
   scaleRecurrent(factor: number): void;
   dispose(): void;
