@@ -4,6 +4,7 @@ import type { RecurrentWeights } from './cells';
 import { perStepNorm, recurrentJacobians, spectralNorms, stackRecords } from './diagnostics';
 import type { InitNote, ParamArray, ParamArrays } from './init';
 import { rnnModel } from './model';
+import { locateNonFinite, rootOfSum } from './nonfinite';
 import type { Model } from './model';
 import type { Params, State } from './network';
 import { clipGradients, Optimizer, squaredNorms } from './optim';
@@ -127,17 +128,11 @@ export interface TrainingState {
   carried: Record<string, { h: ParamArray; c?: ParamArray }> | null;
 }
 
-/** √(Σ values), in float64. */
-function rootOfSum(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i];
-  return Math.sqrt(total);
-}
-
-function firstNonFinite(values: ArrayLike<number>, order: number[]): number {
-  for (const t of order) if (!Number.isFinite(values[t])) return t;
-  return -1;
-}
+/**
+ * A rescaling of the recurrent weights: for each W_hh (by parameter name), the factor each gate
+ * block's rows were multiplied by, in the row order of {@link GATES}.
+ */
+export type RecurrentScaling = Record<string, number[]>;
 
 /** Owns a network's parameters and optimizer state, and runs training steps on batches. */
 export class Trainer {
@@ -278,61 +273,6 @@ export class Trainer {
     }));
   }
 
-  /** Finds the first non-finite quantity in causal order, or null. */
-  private locateNonFinite(
-    directions: DirectionNorms[],
-    loss: number,
-    squared: ArrayLike<number>
-  ): NonFinite | null {
-    // Each direction has its own length (an encoder's T and a decoder's T_out differ).
-    const order = (values: ArrayLike<number>, reverse: boolean) =>
-      Array.from({ length: values.length }, (_, p) => (reverse ? values.length - 1 - p : p));
-    // Forward quantities: the earliest time at which any direction or layer breaks, bottom layer first.
-    for (const [quantity, pick] of [
-      ['h', (d: DirectionNorms) => d.hNorm],
-      ['c', (d: DirectionNorms) => d.cNorm]
-    ] as const) {
-      for (const d of directions) {
-        const values = pick(d);
-        if (!values) continue;
-        const t = firstNonFinite(values, order(values, d.dir.reverse));
-        if (t >= 0)
-          return {
-            quantity,
-            where: d.dir.suffix,
-            step: t,
-            message: `${quantity}_t became non-finite at step t=${t} (layer ${d.dir.layer}${d.dir.reverse ? ', backward direction' : ''}): the forward pass overflowed.`
-          };
-      }
-    }
-    if (!Number.isFinite(loss)) return { quantity: 'loss', message: `The loss is ${loss}.` };
-    for (const [quantity, pick] of [
-      ['dL/dh', (d: DirectionNorms) => d.gradNormPerStep],
-      ['dL/dc', (d: DirectionNorms) => d.cellGradNormPerStep]
-    ] as const) {
-      for (const d of [...directions].reverse()) {
-        const values = pick(d);
-        if (!values) continue;
-        const t = firstNonFinite(values, order(values, !d.dir.reverse));
-        if (t >= 0)
-          return {
-            quantity,
-            where: d.dir.suffix,
-            step: t,
-            message: `||${quantity}_t|| became non-finite at step t=${t} (layer ${d.dir.layer}${d.dir.reverse ? ', backward direction' : ''}): the gradient exploded going back through time.`
-          };
-      }
-    }
-    for (let i = 0; i < this.names.length; i++)
-      if (!Number.isFinite(squared[i]))
-        return {
-          quantity: 'gradient',
-          where: this.names[i],
-          message: `The gradient of ${this.names[i]} is not finite (its norm overflowed).`
-        };
-    return null;
-  }
-
   /**
    * One training step: forward, loss, BPTT, clipping, update. If any state, the loss or any
    * gradient is not finite, no update is made and the report says where it broke.
@@ -361,7 +301,7 @@ export class Trainer {
       this.readNorms(kept.norms)
     ]);
     const gradNormBefore = rootOfSum(squared);
-    const nonFinite = this.locateNonFinite(directions, lossValue, squared);
+    const nonFinite = locateNonFinite(directions, lossValue, squared, this.names);
     let gradNormAfter = gradNormBefore;
     let clipped = false;
     if (!nonFinite) {
@@ -428,7 +368,7 @@ export class Trainer {
       gradNorm: rootOfSum(squared),
       output,
       directions,
-      nonFinite: this.locateNonFinite(directions, loss, squared)
+      nonFinite: locateNonFinite(directions, loss, squared, this.names)
     };
   }
 
@@ -508,7 +448,7 @@ export class Trainer {
       directions,
       grads,
       gradNorm: rootOfSum(squared),
-      nonFinite: this.locateNonFinite(norms, lossValue, squared),
+      nonFinite: locateNonFinite(norms, lossValue, squared, this.names),
       batchItem
     };
   }
@@ -544,10 +484,13 @@ export class Trainer {
   /**
    * Rescale each gate block of every W_hh so that its spectral radius is `rho` (a block whose
    * radius is 0 stays as it is). The first call after a training step runs one eigensolve per
-   * block; later ones (a slider being dragged) only scale.
+   * block; later ones (a slider being dragged) only scale. Returns the factor each gate block was
+   * multiplied by, by parameter name, so that a copy of the weights (the slider's fast pass) can
+   * follow without reading them back.
    */
-  async setSpectralRadius(rho: number): Promise<void> {
+  async setSpectralRadius(rho: number): Promise<RecurrentScaling> {
     const H = this.spec.network.hidden;
+    const applied: RecurrentScaling = {};
     for (const name of this.recurrentNames()) {
       const radii = await this.blockRadii(name);
       const factors = radii.map((r) => (r > 1e-12 ? rho / r : 1));
@@ -556,7 +499,9 @@ export class Trainer {
         name,
         radii.map((r, g) => r * factors[g])
       );
+      applied[name] = factors;
     }
+    return applied;
   }
 
   /**

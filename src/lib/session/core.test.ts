@@ -379,8 +379,10 @@ describe('live sliders', () => {
     const quick = (await core.preview({ spectralRadius: 0.9 })).view!;
     const full = (await core.preview({ spectralRadius: 0.9, final: true })).view!;
     expect(full.directions[0].eigenvalues[0].spectralRadius).toBeCloseTo(0.9, 4);
-    expect(Array.from(quick.directions[0].gradNormPerStep)).toEqual(
-      Array.from(full.directions[0].gradNormPerStep)
+    // The drag's look is the plain-JavaScript pass, the full one tfjs: equal to float32 rounding.
+    const fullNorms = full.directions[0].gradNormPerStep;
+    quick.directions[0].gradNormPerStep.forEach((v, t) =>
+      expect(Math.abs(v - fullNorms[t]) / fullNorms[t], `t = ${t}`).toBeLessThan(1e-5)
     );
     expect(full.directions[0].jacobianNorm[3]).toBeCloseTo(0.9, 3);
     // Reset draws the weights afresh with the slider's value.

@@ -19,6 +19,7 @@ import { decodeHash, validateConfig } from '$lib/config';
 import type { Config } from '$lib/config';
 import { BACKEND_ORDER } from '$lib/engine/backend';
 import type { BackendReport } from '$lib/engine/backend';
+import { SliderPreview } from '$lib/engine/fast';
 import { Random } from '$lib/engine/random';
 import { Trainer } from '$lib/engine/trainer';
 import type { Batch, Inspection, StepReport, TrainingState } from '$lib/engine/trainer';
@@ -26,7 +27,7 @@ import type { BackendName } from '$lib/engine/types';
 import type { ParamArrays } from '$lib/engine/init';
 import { trainingSpec } from '$lib/tasks';
 import type { Task } from '$lib/tasks';
-import type { Runner, RunnerFactory } from './runner';
+import type { Measurement, Runner, RunnerFactory } from './runner';
 import { buildRunFile, readRunFile } from './runfile';
 import type { HistoryEntry, RunFile } from './runfile';
 import { divergenceOf, makeSnapshot, makeView } from './snapshot';
@@ -135,6 +136,12 @@ export interface SessionOptions {
   /** Training slices give way to other events after this long, ms; default 30. */
   sliceMs?: number;
   /**
+   * Live sliders measure with the plain-JavaScript pass (engine/fast) on a copy of the weights,
+   * where it covers the model; default true. False: every slider event runs the runner's tfjs
+   * pass (for comparisons and measurements).
+   */
+  fastPreview?: boolean;
+  /**
    * For tests: the active backend "loses its device" when update number `n` (1-based) is about to
    * be made; as with a real loss, its parameters can no longer be read.
    */
@@ -159,6 +166,16 @@ export type RestoreResult =
   | { ok: true; config: Config; notices: string[]; snapshot: Snapshot }
   | { ok: false; error: string };
 
+/**
+ * The live sliders' copy of the weights and display batch, valid for the runner and update count
+ * it was read at (a training step, a reset, a rebuild or a backend switch drops it).
+ */
+interface SliderCopy {
+  runner: Runner;
+  updates: number;
+  preview: SliderPreview;
+}
+
 /** A copy of the parameters in main memory, to go on from if the backend fails. */
 interface Checkpoint {
   step: number;
@@ -171,7 +188,8 @@ const DEFAULTS = {
   snapshotIntervalMs: 100,
   inspectIntervalMs: 250,
   batchItem: 0,
-  sliceMs: 30
+  sliceMs: 30,
+  fastPreview: true
 };
 
 /** How long reading the parameters back from a failing backend may take before giving up, ms. */
@@ -236,6 +254,7 @@ export class SessionCore {
   private sample: Prediction | null = null;
   private lastSample = -Infinity;
   private viewBatch: Batch | null = null;
+  private slider: SliderCopy | null = null;
 
   private status: SessionStatus = 'loading';
   private error: string | null = null;
@@ -495,7 +514,10 @@ export class SessionCore {
       const before = this.view;
       if (change.spectralRadius !== undefined) {
         const rho = Math.min(3, Math.max(0.01, change.spectralRadius));
-        await runner.setSpectralRadius(rho);
+        const copy = this.sliderCopy(runner, viewBatch);
+        const scaling = await runner.setSpectralRadius(rho);
+        // The copy follows the runner's rescaling, or is read afresh if the runner does not say.
+        if (copy && !(scaling && copy.scale(scaling))) this.slider = null;
         config.spectralRadius = rho;
         if (this.spec)
           this.spec = { ...this.spec, init: { ...this.spec.init, spectralRadius: rho } };
@@ -510,7 +532,9 @@ export class SessionCore {
         const scalable = config.initRecurrent === 'normal' || config.initRecurrent === 'uniform';
         if (scalable && config.gainSquared > 0) {
           const factor = Math.sqrt(g2 / config.gainSquared);
+          const copy = this.sliderCopy(runner, viewBatch);
           runner.scaleRecurrent(factor);
+          copy?.scaleRecurrent(factor);
           for (const d of before?.directions ?? [])
             factors.set(
               d.suffix,
@@ -524,7 +548,7 @@ export class SessionCore {
         this.view = null;
         await this.refreshView();
       } else {
-        const measured = await runner.measure(viewBatch);
+        const measured = await this.measureForSlider(runner, viewBatch);
         const byLabel = new Map(measured.directions.map((d) => [directionLabel(d.dir), d]));
         this.view = {
           ...before,
@@ -552,8 +576,9 @@ export class SessionCore {
           })
         };
       }
-      this.publish();
-      return this.snapshot();
+      // The reply is the snapshot just published (same serial), so the page, which drops a
+      // snapshot no newer than the one it shows, draws each slider event once, not twice.
+      return this.publish();
     });
   }
 
@@ -611,6 +636,38 @@ export class SessionCore {
   }
 
   // --- internals --------------------------------------------------------------------------------
+
+  /** The slider's copy of the weights if it still matches the runner's (else it is dropped). */
+  private sliderCopy(runner: Runner, batch: Batch): SliderPreview | null {
+    const s = this.slider;
+    if (s && s.runner === runner && s.updates === runner.updates && s.preview.batch === batch)
+      return s.preview;
+    this.slider = null;
+    return null;
+  }
+
+  /**
+   * Loss and per-step norms of the display batch for a slider event: from the plain-JavaScript
+   * pass on the copy of the weights (read once, when a drag first needs it) where it covers the
+   * model, else (or if it fails) from the runner's tfjs pass. The numbers are the same to float32
+   * rounding (engine/fast/pass.test.ts, session/preview.test.ts).
+   */
+  private async measureForSlider(runner: Runner, batch: Batch): Promise<Measurement> {
+    if (this.options.fastPreview !== false && this.spec) {
+      let copy = this.sliderCopy(runner, batch);
+      if (!copy) {
+        copy = SliderPreview.create(this.spec, await runner.parameters(), batch);
+        if (copy) this.slider = { runner, updates: runner.updates, preview: copy };
+      }
+      if (copy)
+        try {
+          return copy.measure();
+        } catch {
+          this.slider = null;
+        }
+    }
+    return runner.measure(batch);
+  }
 
   private command<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.queue.then(fn);
@@ -693,6 +750,8 @@ export class SessionCore {
         this.simulatedLossDone = true;
         throw new DeviceLostError(`GPU device lost (simulated at step ${this.updates + 1})`);
       }
+      // The weights move: the slider's copy of them is stale from here.
+      this.slider = null;
       report = await runner.train(batch, { stateful: plan.stateful });
     } catch (error) {
       return (await this.switchBackend(error)) ? 'switched' : 'stop';
@@ -942,6 +1001,7 @@ export class SessionCore {
   }
 
   private disposeRunner(): void {
+    this.slider = null;
     try {
       this.runner?.dispose();
     } catch {
@@ -1035,9 +1095,11 @@ export class SessionCore {
     this.publish();
   }
 
-  private publish(): void {
+  private publish(): Snapshot {
     this.lastPublish = this.env.now();
-    this.listener?.(this.snapshot());
+    const snapshot = this.snapshot();
+    this.listener?.(snapshot);
+    return snapshot;
   }
 }
 

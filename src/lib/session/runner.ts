@@ -9,6 +9,7 @@ import type {
   DirectionNorms,
   Inspection,
   NonFinite,
+  RecurrentScaling,
   StepReport,
   Trainer,
   TrainingSpec,
@@ -42,8 +43,11 @@ export interface Runner {
   parameters(): Promise<ParamArrays>;
   /** The optimizer's running state and the carried state (to save a run and go on exactly). */
   trainingState(): Promise<TrainingState>;
-  /** Live sliders: rescale every W_hh gate block to spectral radius ρ. */
-  setSpectralRadius(rho: number): Promise<void>;
+  /**
+   * Live sliders: rescale every W_hh gate block to spectral radius ρ. May say which factor each
+   * block was multiplied by (a copy of the weights then follows without a readback).
+   */
+  setSpectralRadius(rho: number): Promise<RecurrentScaling | void>;
   /** Live sliders: multiply every W_hh by a factor (a change of g² for normal/uniform inits). */
   scaleRecurrent(factor: number): void;
   dispose(): void;
