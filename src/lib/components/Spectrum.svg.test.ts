@@ -4,8 +4,13 @@ import type { DirectionView } from '$lib/session/snapshot';
 import Spectrum from './Spectrum.svg.svelte';
 import { attributes, normalizeMarkup } from './svg-snapshot';
 
-function direction(suffix: string, blocks: DirectionView['eigenvalues']): DirectionView {
+function direction(
+  suffix: string,
+  blocks: DirectionView['eigenvalues'],
+  singularValues?: DirectionView['singularValues']
+): DirectionView {
   return {
+    singularValues,
     suffix,
     layer: 0,
     reverse: suffix.endsWith('_reverse'),
@@ -61,5 +66,76 @@ describe('Spectrum.svg', () => {
     // The largest |λ| is 2: every panel spans ±3.
     expect(body).toContain('>3</text>');
     expect(body).toContain('ρ = 2.000');
+  });
+
+  it('draws each block’s singular values as sorted bars under its plane, with σ = 1 and σ_1', () => {
+    // W = diag(2, 0.5, 1) has σ = 2, 1, 0.5 and eigenvalues 2, 0.5, 1 (ρ = σ_1: normal).
+    const { body } = render(Spectrum, {
+      props: {
+        directions: [
+          direction(
+            'l0',
+            [block('a', [2, 0.5, 1], [0, 0, 0])],
+            [{ gate: 'a', values: new Float64Array([2, 0.5, 1]) }]
+          )
+        ],
+        size: 200
+      }
+    });
+    expect(attributes(body, 'data-testid="singular-values"', 'data-spectral-norm')).toEqual(['2']);
+    // σ up to 2 snaps to the axis [0, 3].
+    expect(attributes(body, 'data-testid="singular-values"', 'data-extent')).toEqual(['3']);
+    expect(attributes(body, 'class="singular-value', 'data-value').map(Number)).toEqual([
+      2, 1, 0.5
+    ]);
+    // The σ chart: caption 22 px under the plane's bottom (58 + 144 + 24 = 226), bars 76 px tall.
+    const top = 226 + 22;
+    const bottom = top + 76;
+    const perUnit = 76 / 3;
+    const heights = attributes(body, 'class="singular-value', 'height').map(Number);
+    const ys = attributes(body, 'class="singular-value', 'y').map(Number);
+    [2, 1, 0.5].forEach((sigma, k) => {
+      expect(heights[k]).toBeCloseTo(sigma * perUnit, 6);
+      expect(ys[k] + heights[k]).toBeCloseTo(bottom, 6);
+    });
+    // Bars left to right, equal widths inside the plot.
+    const xs = attributes(body, 'class="singular-value', 'x').map(Number);
+    expect(xs[0]).toBeGreaterThanOrEqual(30);
+    expect(xs[1]).toBeGreaterThan(xs[0]);
+    expect(attributes(body, 'class="sigma-one', 'y1').map(Number)).toEqual([bottom - perUnit]);
+    expect(Number(attributes(body, 'class="sigma-max', 'y1').at(-1))).toBeCloseTo(
+      bottom - 2 * perUnit,
+      6
+    );
+    expect(body).toContain('= 2.000');
+    // The panel grew by the σ chart: 226 + 22 + 76 + 22.
+    expect(attributes(body, 'data-testid="spectrum-panel"', 'height')).toEqual(['346']);
+    expect(normalizeMarkup(body)).toMatchSnapshot();
+  });
+
+  it('shares a given σ axis, and clips a σ above it to the top', () => {
+    const { body } = render(Spectrum, {
+      props: {
+        directions: [
+          direction(
+            'l0',
+            [block('a', [0, 0], [0, 0])],
+            [{ gate: 'a', values: new Float64Array([7, 0.25]) }]
+          )
+        ],
+        size: 200,
+        singularExtent: 5
+      }
+    });
+    expect(attributes(body, 'data-testid="singular-values"', 'data-extent')).toEqual(['5']);
+    const heights = attributes(body, 'class="singular-value', 'height').map(Number);
+    expect(heights[0]).toBeCloseTo(76, 6);
+    expect(heights[1]).toBeCloseTo((0.25 / 5) * 76, 6);
+    // Without singular values the panel is the plane alone.
+    const plain = render(Spectrum, {
+      props: { directions: [direction('l0', [block('a', [0.5], [0])])], size: 200 }
+    }).body;
+    expect(plain).not.toContain('singular-value');
+    expect(attributes(plain, 'data-testid="spectrum-panel"', 'height')).toEqual(['226']);
   });
 });
