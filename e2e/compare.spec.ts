@@ -173,6 +173,7 @@ test('from the explorer’s Compare link: both sides on shared axes; B’s cell 
   await page.getByTestId('step').click();
   await expect.poll(() => steps(page, 'a')).toBe(1);
   await expect.poll(() => steps(page, 'b')).toBe(1);
+  await bothPaused(page);
   // (Space on a focused button clicks it: the shortcut is for the page.)
   await page.getByRole('heading', { level: 1 }).click();
   await page.keyboard.press('Space');

@@ -5,7 +5,8 @@ import {
   largestSpectralRadius,
   singularBars,
   singularValuesOf,
-  spectrumExtent
+  spectrumExtent,
+  subscript
 } from './spectrum';
 
 describe('spectrumExtent: the unit circle always shows, in a few fixed steps', () => {
@@ -75,4 +76,10 @@ describe('singular values', () => {
     expect(singularValuesOf(d, 'n')).toBeUndefined();
     expect(singularValuesOf({}, 'a')).toBeUndefined();
   });
+});
+
+it('subscript digits', () => {
+  expect(subscript(1)).toBe('₁');
+  expect(subscript(256)).toBe('₂₅₆');
+  expect(subscript(0)).toBe('₀');
 });

@@ -73,6 +73,11 @@ export function singularBars(values: ArrayLike<number>): number[] {
   return bars.sort((a, b) => b - a);
 }
 
+/** A whole number ≥ 0 in Unicode subscript digits (σ₁₂ in a tooltip, where markup is not). */
+export function subscript(n: number): string {
+  return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
+}
+
 /** Human names of the gate blocks of W_hh. */
 export const GATE_NAMES: Record<string, string> = {
   a: 'recurrent',
