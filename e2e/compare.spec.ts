@@ -151,6 +151,12 @@ test('from the explorer’s Compare link: both sides on shared axes; B’s cell 
       expect(g).toBeGreaterThanOrEqual(low);
       expect(g).toBeLessThanOrEqual(high);
     }
+  // Side by side: the two gradient charts start at the same height (the LSTM's longer legend
+  // does not push its plot down), so equal heights on screen are equal numbers.
+  const chartTop = async (name: 'a' | 'b') =>
+    (await view(page, name, 'gradient-flow').locator('svg[data-y-domain]').first().boundingBox())!
+      .y;
+  expect(Math.abs((await chartTop('a')) - (await chartTop('b')))).toBeLessThan(1);
   // The spectra share their plane and σ axis.
   expect(
     await view(page, 'a', 'spectrum')
@@ -198,6 +204,18 @@ test('from the explorer’s Compare link: both sides on shared axes; B’s cell 
   for (const id of ['gradient-flow', 'loss', 'grad-norm', 'spectrum', 'prediction'])
     for (const name of ['a', 'b'] as const)
       await attachScreenshot(view(page, name, id), testInfo, `compare-${id}-${name}.png`);
+  // Nothing sticks out sideways at the other target sizes either.
+  for (const [width, height] of [
+    [1024, 768],
+    [1920, 1080]
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+    );
+    expect(overflow, `${width}×${height}`).toBeLessThanOrEqual(0);
+  }
   await page.keyboard.press('r');
   await expect.poll(() => steps(page, 'a')).toBe(0);
   await expect.poll(() => steps(page, 'b')).toBe(0);
