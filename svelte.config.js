@@ -23,7 +23,13 @@ const config = {
       }
     : {
         adapter: adapter({ fallback: undefined, strict: true }),
-        paths: { relative: true }
+        paths: { relative: true },
+        prerender: {
+          // A fragment with `=` is a config (`/compare#a=…&b=…`, `/#cell=lstm`), not an element id.
+          handleMissingId: ({ id, message }) => {
+            if (!id.includes('=')) throw new Error(message);
+          }
+        }
       }
 };
 

@@ -4,8 +4,13 @@ import type { DirectionView } from '$lib/session/snapshot';
 import Spectrum from './Spectrum.svg.svelte';
 import { attributes, normalizeMarkup } from './svg-snapshot';
 
-function direction(suffix: string, blocks: DirectionView['eigenvalues']): DirectionView {
+function direction(
+  suffix: string,
+  blocks: DirectionView['eigenvalues'],
+  singularValues?: DirectionView['singularValues']
+): DirectionView {
   return {
+    singularValues,
     suffix,
     layer: 0,
     reverse: suffix.endsWith('_reverse'),
@@ -61,5 +66,81 @@ describe('Spectrum.svg', () => {
     // The largest |λ| is 2: every panel spans ±3.
     expect(body).toContain('>3</text>');
     expect(body).toContain('ρ = 2.000');
+  });
+
+  it('draws each block’s singular values as sorted bars beside its plane, with σ = 1 and σ_1', () => {
+    // W = diag(2, 0.5, 1) has σ = 2, 1, 0.5 and eigenvalues 2, 0.5, 1 (ρ = σ_1: normal).
+    const { body } = render(Spectrum, {
+      props: {
+        directions: [
+          direction(
+            'l0',
+            [block('a', [2, 0.5, 1], [0, 0, 0])],
+            [{ gate: 'a', values: new Float64Array([2, 0.5, 1]) }]
+          )
+        ],
+        size: 200
+      }
+    });
+    expect(attributes(body, 'data-testid="singular-values"', 'data-spectral-norm')).toEqual(['2']);
+    // σ up to 2 snaps to the axis [0, 3].
+    expect(attributes(body, 'data-testid="singular-values"', 'data-extent')).toEqual(['3']);
+    expect(attributes(body, 'class="singular-value', 'data-value').map(Number)).toEqual([
+      2, 1, 0.5
+    ]);
+    // The σ chart beside the plane (which ends at 200): from 226, 115 px (80 % of the plane's 144)
+    // wide, as tall as the plane: y from 58 to 202.
+    const left = 226;
+    const bottom = 58 + 144;
+    const perUnit = 144 / 3;
+    const heights = attributes(body, 'class="singular-value', 'height').map(Number);
+    const ys = attributes(body, 'class="singular-value', 'y').map(Number);
+    [2, 1, 0.5].forEach((sigma, k) => {
+      expect(heights[k]).toBeCloseTo(sigma * perUnit, 6);
+      expect(ys[k] + heights[k]).toBeCloseTo(bottom, 6);
+    });
+    // Bars left to right, inside the chart.
+    const xs = attributes(body, 'class="singular-value', 'x').map(Number);
+    const widths = attributes(body, 'class="singular-value', 'width').map(Number);
+    expect(xs[0]).toBeGreaterThanOrEqual(left);
+    expect(xs[1]).toBeGreaterThan(xs[0]);
+    expect(xs[2] + widths[2]).toBeLessThanOrEqual(left + 115);
+    expect(Number(attributes(body, 'class="sigma-one', 'y1')[0])).toBeCloseTo(bottom - perUnit, 6);
+    expect(Number(attributes(body, 'class="sigma-max', 'y1').at(-1))).toBeCloseTo(
+      bottom - 2 * perUnit,
+      6
+    );
+    expect(body).toContain('= 2.000');
+    expect(body).toContain('<title>σ₂ = 1.000</title>');
+    // The panel grew sideways by the σ chart (226 + 115 + 12), not downwards.
+    expect(attributes(body, 'data-testid="spectrum-panel"', 'width')).toEqual(['353']);
+    expect(attributes(body, 'data-testid="spectrum-panel"', 'height')).toEqual(['226']);
+    expect(normalizeMarkup(body)).toMatchSnapshot();
+  });
+
+  it('shares a given σ axis, and clips a σ above it to the top', () => {
+    const { body } = render(Spectrum, {
+      props: {
+        directions: [
+          direction(
+            'l0',
+            [block('a', [0, 0], [0, 0])],
+            [{ gate: 'a', values: new Float64Array([7, 0.25]) }]
+          )
+        ],
+        size: 200,
+        singularExtent: 5
+      }
+    });
+    expect(attributes(body, 'data-testid="singular-values"', 'data-extent')).toEqual(['5']);
+    const heights = attributes(body, 'class="singular-value', 'height').map(Number);
+    expect(heights[0]).toBeCloseTo(144, 6);
+    expect(heights[1]).toBeCloseTo((0.25 / 5) * 144, 6);
+    // Without singular values the panel is the plane alone.
+    const plain = render(Spectrum, {
+      props: { directions: [direction('l0', [block('a', [0.5], [0])])], size: 200 }
+    }).body;
+    expect(plain).not.toContain('singular-value');
+    expect(attributes(plain, 'data-testid="spectrum-panel"', 'width')).toEqual(['200']);
   });
 });

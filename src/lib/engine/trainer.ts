@@ -9,7 +9,7 @@ import type { Model } from './model';
 import type { Params, State } from './network';
 import { clipGradients, Optimizer, squaredNorms } from './optim';
 import type { OptimizerState } from './optim';
-import { eigenvalues } from './spectrum';
+import { eigenvalues, singularValues } from './spectrum';
 import { sequenceModel } from './seq2seq';
 import type { SequenceSpec } from './seq2seq';
 import { GATES, parameterName } from './types';
@@ -96,6 +96,11 @@ export interface DirectionInspection extends DirectionNorms {
   jacobianNorm: Float32Array;
   /** Eigenvalues of each gate block of W_hh (one block, `a`, for the vanilla cell). */
   eigenvalues: { gate: string; re: Float64Array; im: Float64Array; spectralRadius: number }[];
+  /**
+   * Singular values σ_1 ≥ … ≥ σ_H of each gate block of W_hh ([H] each, in the order of
+   * `eigenvalues`); σ_1 = ||block||₂, the most one step can stretch a vector.
+   */
+  singularValues: { gate: string; values: Float64Array }[];
   trace: {
     h: Float32Array;
     c?: Float32Array;
@@ -374,7 +379,8 @@ export class Trainer {
 
   /**
    * Everything the views show, for one batch and the current parameters, without updating them:
-   * the trace, per-step norms, the recurrent Jacobian norms of one batch item, W_hh's eigenvalues,
+   * the trace, per-step norms, the recurrent Jacobian norms of one batch item, W_hh's eigenvalues
+   * and singular values,
    * the outputs and every gradient.
    */
   async inspect(
@@ -437,6 +443,10 @@ export class Trainer {
         for (let j = 0; j < re.length; j++) radius = Math.max(radius, Math.hypot(re[j], im[j]));
         return { gate, re, im, spectralRadius: radius };
       }),
+      singularValues: gates.map((gate, g) => ({
+        gate,
+        values: singularValues(weights[i].subarray(g * H * H, (g + 1) * H * H), H, H)
+      })),
       trace: { h: traces[i].h, c: traces[i].c, pre: traces[i].pre, gates: traces[i].gates }
     }));
     const grads: ParamArrays = {};

@@ -385,6 +385,12 @@ describe('live sliders', () => {
       expect(Math.abs(v - fullNorms[t]) / fullNorms[t], `t = ${t}`).toBeLessThan(1e-5)
     );
     expect(full.directions[0].jacobianNorm[3]).toBeCloseTo(0.9, 3);
+    // W_hh = ρQ: every singular value is ρ, in the quick look (scaled) and the full one (solved).
+    for (const view of [quick, full]) {
+      const sigma = view.directions[0].singularValues![0].values;
+      expect(sigma).toHaveLength(8);
+      for (const s of sigma) expect(s).toBeCloseTo(0.9, 4);
+    }
     // Reset draws the weights afresh with the slider's value.
     const reset = await core.reset();
     expect(reset.view!.directions[0].eigenvalues[0].spectralRadius).toBeCloseTo(0.9, 4);
@@ -397,8 +403,19 @@ describe('live sliders', () => {
       'cell=rnn&act=relu&init=normal&g2=1&hidden=16&T=10&batch=2&backend=cpu'
     );
     const radius = first.view!.directions[0].eigenvalues[0].spectralRadius;
+    const sigma = first.view!.directions[0].singularValues![0].values;
     const moved = await core.preview({ gainSquared: 4, final: true });
     expect(moved.view!.directions[0].eigenvalues[0].spectralRadius).toBeCloseTo(2 * radius, 4);
+    // While dragging, the singular values are scaled, not solved: by |√(g²′/g²)| = 2 again.
+    const dragged = await core.preview({ gainSquared: 1 });
+    const scaled = dragged.view!.directions[0].singularValues![0].values;
+    const solved = (await core.preview({ gainSquared: 1, final: true })).view!.directions[0]
+      .singularValues![0].values;
+    sigma.forEach((s, k) => {
+      expect(scaled[k]).toBeCloseTo(s, 4);
+      expect(solved[k]).toBeCloseTo(s, 4);
+    });
+    expect(sigma[0]).toBeGreaterThanOrEqual(radius);
     await core.dispose();
   });
 });

@@ -496,8 +496,9 @@ export class SessionCore {
   /**
    * A live slider moved: rescale the current W_hh in place — to spectral radius `spectralRadius`,
    * or by √(g²′/g²) for a new `gainSquared` when W_hh was drawn normal or uniform — and look again
-   * at once: the loss and every per-step norm of the display batch, with the eigenvalues scaled
-   * to match. Traces and Jacobian norms follow in a full look when `final` (the drag ended).
+   * at once: the loss and every per-step norm of the display batch, with the eigenvalues (and
+   * the singular values, by |factor|) scaled to match. Traces and Jacobian norms follow in a full
+   * look when `final` (the drag ended).
    * Training pauses while dragging. The config takes the new value, so reset draws it afresh.
    */
   preview(change: {
@@ -571,6 +572,12 @@ export class SessionCore {
                   im: e.im.map((v) => v * k),
                   spectralRadius: e.spectralRadius * Math.abs(k)
                 };
+              }),
+              // W_hh ← k·W_hh scales every singular value by |k|.
+              singularValues: d.singularValues?.map((s) => {
+                const g = d.eigenvalues.findIndex((e) => e.gate === s.gate);
+                const k = Math.abs(f?.[g] ?? 1);
+                return { ...s, values: s.values.map((v) => v * k) };
               })
             };
           })

@@ -165,6 +165,9 @@ describe('makeView of a real inspection', () => {
     expect(d.gradNormPerStep.length).toBe(7);
     expect(d.eigenvalues.map((e) => e.gate)).toEqual(['i', 'f', 'g', 'o']);
     expect(d.eigenvalues[0].re.length).toBe(5);
+    expect(d.singularValues!.map((s) => s.gate)).toEqual(['i', 'f', 'g', 'o']);
+    expect(d.singularValues![2].values).toEqual(source.singularValues[2].values);
+    expect(d.singularValues![2].values).toHaveLength(5);
 
     // The task's scores and prediction of the same outputs.
     expect(view.metrics).toEqual(sineTask.metrics(batch, inspection.output));

@@ -92,6 +92,12 @@ export interface DirectionView {
   jacobianNorm: Float32Array;
   /** Eigenvalues λ = re + i·im of each gate block of W_hh ([H] each), and max |λ|. */
   eigenvalues: { gate: string; re: Float64Array; im: Float64Array; spectralRadius: number }[];
+  /**
+   * Singular values σ_1 ≥ … ≥ σ_H of each gate block of W_hh ([H] each, gates in the order of
+   * `eigenvalues`); σ_1 = ||block||₂ ≥ ρ. Always set by a session; optional so that a view made
+   * by hand (a test, a lab page) may leave them out.
+   */
+  singularValues?: { gate: string; values: Float64Array }[];
 }
 
 /** A look at the display batch with the parameters after `step` updates. */
@@ -276,7 +282,8 @@ export function makeView(input: {
         gradNormPerStep: d.gradNormPerStep,
         cellGradNormPerStep: d.cellGradNormPerStep,
         jacobianNorm: d.jacobianNorm,
-        eigenvalues: d.eigenvalues.map((e) => ({ ...e }))
+        eigenvalues: d.eigenvalues.map((e) => ({ ...e })),
+        singularValues: d.singularValues.map((s) => ({ ...s }))
       };
     }),
     metrics: input.task.metrics(batch, inspection.output),

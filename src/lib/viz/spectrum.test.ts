@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { eigenPoints, largestSpectralRadius, spectrumExtent } from './spectrum';
+import {
+  eigenPoints,
+  largestSingularValue,
+  largestSpectralRadius,
+  singularBars,
+  singularValuesOf,
+  spectrumExtent,
+  subscript
+} from './spectrum';
 
 describe('spectrumExtent: the unit circle always shows, in a few fixed steps', () => {
   it.each([
@@ -37,4 +45,41 @@ describe('eigenPoints', () => {
     ).toBe(1.2);
     expect(largestSpectralRadius([])).toBe(0);
   });
+});
+
+describe('singular values', () => {
+  const direction = (...blocks: [string, number[]][]) => ({
+    singularValues: blocks.map(([gate, values]) => ({ gate, values: new Float64Array(values) }))
+  });
+
+  it('bars: the finite values, largest first', () => {
+    expect(singularBars([0.5, 2, NaN, 1, Infinity, 0])).toEqual([2, 1, 0.5, 0]);
+    expect(singularBars([])).toEqual([]);
+  });
+
+  it('the largest σ over every block and direction; 0 without any', () => {
+    expect(
+      largestSingularValue([
+        direction(['i', [0.9, 0.2]], ['f', [NaN, 1.7]]),
+        direction(['i', [1.2]]),
+        { singularValues: undefined }
+      ])
+    ).toBe(1.7);
+    expect(largestSingularValue([{}])).toBe(0);
+    // Shared through spectrumExtent, σ = 1 always shows.
+    expect(spectrumExtent(largestSingularValue([direction(['a', [0.3]])]))).toBe(1.25);
+  });
+
+  it('a block’s values by gate name', () => {
+    const d = direction(['r', [1]], ['z', [2, 1]]);
+    expect(Array.from(singularValuesOf(d, 'z')!)).toEqual([2, 1]);
+    expect(singularValuesOf(d, 'n')).toBeUndefined();
+    expect(singularValuesOf({}, 'a')).toBeUndefined();
+  });
+});
+
+it('subscript digits', () => {
+  expect(subscript(1)).toBe('₁');
+  expect(subscript(256)).toBe('₂₅₆');
+  expect(subscript(0)).toBe('₀');
 });

@@ -1,7 +1,8 @@
 /**
  * The spectrum view's maths: a square complex-plane domain that always shows the unit circle and
- * moves in a few fixed steps (so that a live update does not make the axes jitter), and the
- * points of each gate block. Pure, no DOM.
+ * moves in a few fixed steps (so that a live update does not make the axes jitter), the points of
+ * each gate block, and the bars of its singular values (on an axis [0, R] that snaps the same
+ * way and always shows σ = 1). Pure, no DOM.
  */
 import type { DirectionView } from '$lib/session/snapshot';
 
@@ -41,6 +42,40 @@ export function eigenPoints(re: ArrayLike<number>, im: ArrayLike<number>): Eigen
     points.push({ re: re[k], im: im[k], modulus: Math.hypot(re[k], im[k]) });
   }
   return points;
+}
+
+/**
+ * The largest singular value σ_1 = ||W||₂ over every gate block of every direction (0 when there
+ * are none). Share it between two charts through `spectrumExtent` to give them one σ axis.
+ */
+export function largestSingularValue(
+  directions: readonly Pick<DirectionView, 'singularValues'>[]
+): number {
+  let max = 0;
+  for (const d of directions)
+    for (const block of d.singularValues ?? [])
+      for (const value of block.values) if (Number.isFinite(value)) max = Math.max(max, value);
+  return max;
+}
+
+/** The singular values of the gate block `gate`, when the direction carries them. */
+export function singularValuesOf(
+  direction: Pick<DirectionView, 'singularValues'>,
+  gate: string
+): Float64Array | undefined {
+  return direction.singularValues?.find((s) => s.gate === gate)?.values;
+}
+
+/** The bars of a singular-value chart: the finite values, largest first (σ_1 ≥ σ_2 ≥ …). */
+export function singularBars(values: ArrayLike<number>): number[] {
+  const bars: number[] = [];
+  for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k])) bars.push(values[k]);
+  return bars.sort((a, b) => b - a);
+}
+
+/** A whole number ≥ 0 in Unicode subscript digits (σ₁₂ in a tooltip, where markup is not). */
+export function subscript(n: number): string {
+  return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 }
 
 /** Human names of the gate blocks of W_hh. */
