@@ -8,17 +8,9 @@
  * 1280×720 are attached. Every config asks for the wasm backend, which starts fastest.
  */
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { collectErrors } from './helpers';
 
 test.use({ viewport: { width: 1280, height: 720 } });
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  return errors;
-}
 
 const side = (page: Page, name: 'a' | 'b') => page.getByTestId(`side-${name}`);
 const view = (page: Page, name: 'a' | 'b', id: string) =>

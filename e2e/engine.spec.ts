@@ -3,6 +3,7 @@
  * LSTM for a few steps and reports the backend that ran, the loss, and the tensor count.
  */
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { collectErrors } from './helpers';
 
 /** The LSTM every backend trains: small, so that SwiftShader's emulated GPU finishes quickly. */
 const LSTM = 'cell=lstm&hidden=16&T=12&batch=8&lr=0.02&seed=3';
@@ -10,19 +11,6 @@ const LSTM = 'cell=lstm&hidden=16&T=12&batch=8&lr=0.02&seed=3';
 const STEPS = 20;
 /** The last loss must be below this fraction of the first. */
 const LOSS_RATIO = 0.8;
-
-/** Collects console errors, uncaught exceptions and failed requests of a page. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`)
-  );
-  return errors;
-}
 
 interface LabReport {
   requested: string;
@@ -89,7 +77,7 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
   test(`an LSTM trains on ${backend}: the loss falls and no tensor leaks`, async ({
     page
   }, testInfo) => {
-    const errors = collectErrors(page);
+    const errors = collectErrors(page, { requests: true });
     const report = await runLab(page, testInfo, STEPS, `backend=${backend}&${LSTM}`);
 
     expect(report.requested).toBe(backend);
@@ -105,7 +93,7 @@ test.describe('under auto on a machine whose GPUs are SwiftShader', () => {
   const AUTO_STEPS = 3;
 
   test('the software WebGPU adapter is skipped, with a reason', async ({ page }, testInfo) => {
-    const errors = collectErrors(page);
+    const errors = collectErrors(page, { requests: true });
     const report = await runLab(page, testInfo, AUTO_STEPS, `backend=auto&${LSTM}`);
 
     expect(report.requested).toBe('auto');
@@ -117,7 +105,7 @@ test.describe('under auto on a machine whose GPUs are SwiftShader', () => {
   });
 
   test('software WebGL is skipped too, and wasm runs', async ({ page }, testInfo) => {
-    const errors = collectErrors(page);
+    const errors = collectErrors(page, { requests: true });
     const report = await runLab(page, testInfo, AUTO_STEPS, `backend=auto&${LSTM}`);
 
     expect(Object.keys(report.skipped)).toEqual(['webgpu', 'webgl']);
@@ -129,7 +117,7 @@ test.describe('under auto on a machine whose GPUs are SwiftShader', () => {
 
 for (const cell of ['rnn', 'gru'] as const) {
   test(`a ${cell === 'rnn' ? 'vanilla RNN' : 'GRU'} trains on wasm`, async ({ page }, testInfo) => {
-    const errors = collectErrors(page);
+    const errors = collectErrors(page, { requests: true });
     const hash = `backend=wasm&cell=${cell}&hidden=16&T=12&batch=8&lr=0.02&seed=3`;
     const report = await runLab(page, testInfo, STEPS, hash);
 

@@ -5,22 +5,8 @@
  * Every URL asks for the wasm backend, which starts fastest.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors, stepCount } from './helpers';
 import { PARAMETERS } from '../src/lib/config';
-
-/** Collects console errors, uncaught exceptions and failed requests of a page. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) => {
-    const reason = request.failure()?.errorText;
-    // A reload aborts what the old page was still fetching (the favicon): not an error.
-    if (reason !== 'net::ERR_ABORTED') errors.push(`request failed: ${request.url()} (${reason})`);
-  });
-  return errors;
-}
 
 /** Opens the explorer at a hash and waits until its session has built the model. */
 async function open(page: Page, hash: string) {
@@ -29,8 +15,6 @@ async function open(page: Page, hash: string) {
   await expect(page.getByTestId('backend')).toHaveText('wasm');
 }
 
-const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
-
 async function stepsAtLeast(page: Page, steps: number) {
   await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(steps);
 }
@@ -38,7 +22,7 @@ async function stepsAtLeast(page: Page, steps: number) {
 test('the page loads with no errors and every parameter has a labelled, described control', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await open(page, 'backend=wasm');
   await expect(page.getByRole('heading', { level: 1, name: 'RNN Explorer' })).toBeVisible();
   await expect(page.getByTestId('summary')).toHaveText(
@@ -79,7 +63,7 @@ test('the page loads with no errors and every parameter has a labelled, describe
 test('changing a control rewrites the URL hash and the summary; the hash reproduces it', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await open(page, 'backend=wasm');
 
   const box = page.getByLabel('Hidden units: value');
@@ -129,7 +113,7 @@ test('changing a control rewrites the URL hash and the summary; the hash reprodu
 test('space plays and pauses, → steps once, r resets; the charts draw the history', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await open(page, 'backend=wasm');
   expect(await stepCount(page)).toBe(0);
 
@@ -174,7 +158,7 @@ test('space plays and pauses, → steps once, r resets; the charts draw the hist
 });
 
 test('a bad hash is clamped and dropped with visible notices', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   // The notices come from reading the hash, before the (slow, 256 units) model is built.
   await page.goto('/#hidden=999&cell=bogus&backend=wasm');
   const notices = page.getByTestId('notices');
@@ -187,7 +171,7 @@ test('a bad hash is clamped and dropped with visible notices', async ({ page }) 
 });
 
 test('a diverging run says where in the header; reset clears it', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   // ReLU, g² = 4, no clipping, plain SGD: the second update overflows (as in session.spec.ts).
   await open(
     page,
@@ -206,7 +190,7 @@ test('a diverging run says where in the header; reset clears it', async ({ page 
 });
 
 test('the prediction view draws a series and token rows', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await open(page, 'T=24&backend=wasm');
   await expect(page.getByTestId('prediction')).toHaveAttribute('data-kind', 'series');
   for (const name of ['input', 'target', 'output']) {
@@ -230,7 +214,7 @@ test('the prediction view draws a series and token rows', async ({ page }) => {
 test('the unrolled network is on the page: T cells, and a click opens the cell detail with its equations', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await open(page, 'cell=gru&hidden=8&T=10&batch=4&backend=wasm');
   const unrolled = page.locator('#unrolled');
   await expect(unrolled.locator('rect[data-cell][data-row="0"]')).toHaveCount(10);
@@ -246,7 +230,7 @@ test('the unrolled network is on the page: T cells, and a click opens the cell d
 test('the gradient flow, spectrum, history and heatmaps are on the page and draw real marks', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await open(page, 'cell=lstm&hidden=6&T=9&batch=4&backend=wasm');
   await expect(page.locator('#gradient-flow svg path').first()).toBeVisible();
   // One eigenvalue mark per unit per gate block: 4 blocks of 6.
@@ -261,7 +245,7 @@ test('the gradient flow, spectrum, history and heatmaps are on the page and draw
 test('dragging ρ moves the gradient curve while dragging (linear RNN: it follows ρ^(T−t))', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   const T = 20;
   await open(
     page,
@@ -293,7 +277,7 @@ test('dragging ρ moves the gradient curve while dragging (linear RNN: it follow
 });
 
 test('screenshots at 1280×720, 1920×1080 and 1024×768', async ({ page }, testInfo) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.setViewportSize({ width: 1280, height: 720 });
   await open(page, 'cell=lstm&backend=wasm');
   await page.getByTestId('steps-per-frame').selectOption('10');

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
+import { stepCount } from './helpers';
 import { PARAMETERS, decodeHash } from '../src/lib/config';
 import { displayCell, parseCsv } from '../src/lib/export/table';
 
@@ -25,8 +26,6 @@ async function open(page: Page, hash: string) {
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   await expect(page.getByTestId('backend')).toHaveText('wasm');
 }
-
-const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
 
 /** Presses Step `n` times, waiting for each step to show. */
 async function steps(page: Page, n: number) {

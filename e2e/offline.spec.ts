@@ -10,21 +10,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors, stepCount } from './helpers';
 
 const ROOT = join(import.meta.dirname, '..');
 const SINGLE_FILE = join(ROOT, 'build-single', 'rnn-explorer.html');
-
-/** Console errors and uncaught exceptions of a page. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  return errors;
-}
-
-const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
 
 /** The explorer is there: its title, a picture of the network, a model ready to train. */
 async function expectExplorer(page: Page, backend: string) {

@@ -6,7 +6,8 @@
  * screenshot of each panel is attached to the report. (`views.spec.ts` does the same for the
  * views on `/lab/views`; this is the page people use.) Every URL asks for the wasm backend.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { collectErrors, stepCount, canvasInk } from './helpers';
 
 const T = 12;
 const H = 6;
@@ -27,33 +28,6 @@ const PANELS = [
 ] as const;
 
 test.use({ viewport: { width: 1280, height: 720 } });
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  return errors;
-}
-
-const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
-
-/** The share of a canvas's pixels that are painted, and how many colours it has. */
-async function canvasInk(canvas: Locator) {
-  return canvas.evaluate((element) => {
-    const c = element as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const colours = new Set<number>();
-    let painted = 0;
-    for (let p = 0; p < data.length; p += 4) {
-      if (data[p + 3] === 0) continue;
-      painted++;
-      colours.add((data[p] << 16) | (data[p + 1] << 8) | data[p + 2]);
-    }
-    return { colours: colours.size, painted: painted / (data.length / 4) };
-  });
-}
 
 for (const cell of ['rnn', 'lstm', 'gru'] as const) {
   test(`${cell}: every panel of the explorer draws real marks; screenshots at 1280×720`, async ({

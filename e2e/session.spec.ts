@@ -4,7 +4,8 @@
  * WebGPU, and a lost backend hands over to the next one. Driven through the session lab
  * (`/lab/session`).
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
+import { collectErrors } from './helpers';
 
 /** A model big enough to keep the worker busy: an LSTM, hidden 32, T=30, batch 16, on wasm. */
 const BUSY = 'cell=lstm&hidden=32&T=30&batch=16&seed=2&backend=wasm';
@@ -14,19 +15,6 @@ const BUSY = 'cell=lstm&hidden=32&T=30&batch=16&seed=2&backend=wasm';
  */
 const DIVERGING =
   'cell=rnn&act=relu&init=normal&initIH=normal&g2=4&clip=off&T=40&opt=sgd&lr=0.001&backend=wasm';
-
-/** Collects console errors, uncaught exceptions and failed requests of a page. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`)
-  );
-  return errors;
-}
 
 /** The numbers a session panel shows. */
 async function read(panel: Locator) {
@@ -50,7 +38,7 @@ async function stepAtLeast(panel: Locator, steps: number, timeout = 60_000) {
 }
 
 test('while a session trains, the main thread has no long task', async ({ page }, testInfo) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.addInitScript(() => {
     const tasks: { start: number; duration: number }[] = [];
     (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
@@ -105,7 +93,7 @@ test('while a session trains, the main thread has no long task', async ({ page }
 test('a diverging run pauses with a message naming the step and the quantity; reset recovers', async ({
   page
 }, testInfo) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.goto(`/lab/session#${DIVERGING}`);
   const panel = page.getByTestId('session-0');
   await ready(panel);
@@ -144,7 +132,7 @@ test('a diverging run pauses with a message naming the step and the quantity; re
 test('comparison mode runs two sessions on the same data and seed: RNN vs LSTM', async ({
   page
 }, testInfo) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   const rnn = 'cell=rnn&hidden=16&T=20&batch=8&seed=4&backend=wasm';
   const lstm = 'cell=lstm&hidden=16&T=20&batch=8&seed=5&backend=wasm';
   await page.goto(`/lab/session?compare=${encodeURIComponent(lstm)}#${rnn}`);
@@ -178,7 +166,7 @@ test('comparison mode runs two sessions on the same data and seed: RNN vs LSTM',
 });
 
 test('the session worker trains on WebGPU (SwiftShader)', async ({ page }, testInfo) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.goto('/lab/session#cell=lstm&hidden=8&T=8&batch=4&seed=1&backend=webgpu');
   const panel = page.getByTestId('session-0');
   await ready(panel);
@@ -199,7 +187,7 @@ test('the session worker trains on WebGPU (SwiftShader)', async ({ page }, testI
 test('a lost backend hands over to the next one and training goes on', async ({
   page
 }, testInfo) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.goto('/lab/session?lossAt=4#cell=gru&hidden=8&T=10&batch=4&seed=6&backend=wasm');
   const panel = page.getByTestId('session-0');
   await ready(panel);
@@ -223,7 +211,7 @@ test('a lost backend hands over to the next one and training goes on', async ({
 test('the echo state network is fitted in the worker: NRMSE below 0.1, and the echo state property', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.goto('/lab/session#task=esn&hidden=50&rho=0.9&backend=wasm');
   const panel = page.getByTestId('session-0');
   await ready(panel);
@@ -242,7 +230,7 @@ test('the echo state network is fitted in the worker: NRMSE below 0.1, and the e
 test('the character model writes a sample, and a pasted text over 200 KB is refused with a message', async ({
   page
 }) => {
-  const errors = collectErrors(page);
+  const errors = collectErrors(page, { requests: true });
   await page.goto('/lab/session#task=chars&cell=gru&hidden=16&T=16&batch=8&temp=0.8&backend=wasm');
   const panel = page.getByTestId('session-0');
   await ready(panel);

@@ -6,6 +6,7 @@
  * scrubs, opens and closes; long sequences window. Screenshots at 1280×720 are attached.
  */
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { collectErrors } from './helpers';
 
 /** Small models, a few training steps: fast on wasm. */
 const CASES = {
@@ -42,15 +43,6 @@ interface ArrowMark {
   t: number;
   grad: number;
   width: number;
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  return errors;
 }
 
 async function readView(page: Page): Promise<ViewData | null> {

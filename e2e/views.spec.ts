@@ -5,6 +5,7 @@
  * lies on the ρ^(T−t) line. Screenshots of each view at 1280×720 are attached to the report.
  */
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { collectErrors, canvasInk } from './helpers';
 
 const T = 12;
 const H = 6;
@@ -13,15 +14,6 @@ const GATES = { rnn: ['a'], lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] } a
 const HEATMAPS = { rnn: 2, lstm: 6, gru: 4 } as const;
 
 test.use({ viewport: { width: 1280, height: 720 } });
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  return errors;
-}
 
 async function open(page: Page, hash: string) {
   await page.goto(`/lab/views#${hash}`);
@@ -35,22 +27,6 @@ async function step(page: Page, times: number) {
     await page.getByTestId('step').click();
     await expect(page.getByTestId('steps')).toHaveText(String(before + 1));
   }
-}
-
-/** Distinct opaque colours on a canvas, and the share of its pixels that are painted. */
-async function canvasInk(canvas: Locator) {
-  return canvas.evaluate((element) => {
-    const c = element as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const colours = new Set<number>();
-    let painted = 0;
-    for (let p = 0; p < data.length; p += 4) {
-      if (data[p + 3] === 0) continue;
-      painted++;
-      colours.add((data[p] << 16) | (data[p + 1] << 8) | data[p + 2]);
-    }
-    return { colours: colours.size, painted: painted / (data.length / 4) };
-  });
 }
 
 /** Saves a screenshot of the locator in the test's output folder and attaches it to the report. */

@@ -1,0 +1,43 @@
+/** What several specs need: an error collector, the step counter, a canvas's ink. */
+import type { Locator, Page } from '@playwright/test';
+
+/**
+ * Collects a page's console errors and uncaught exceptions, and with `requests` its failed requests
+ * too (except aborted ones: a reload aborts what the old page was still fetching, the favicon).
+ * The returned array fills as the page runs; a test ends by expecting it to be empty.
+ */
+export function collectErrors(page: Page, { requests = false } = {}): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  if (requests) {
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText;
+      if (reason !== 'net::ERR_ABORTED')
+        errors.push(`request failed: ${request.url()} (${reason})`);
+    });
+  }
+  return errors;
+}
+
+/** The explorer header's training-step counter. */
+export const stepCount = async (page: Page) =>
+  Number(await page.getByTestId('step-count').innerText());
+
+/** The share of a canvas's pixels that are painted, and how many distinct opaque colours it has. */
+export async function canvasInk(canvas: Locator) {
+  return canvas.evaluate((element) => {
+    const c = element as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set<number>();
+    let painted = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      if (data[p + 3] === 0) continue;
+      painted++;
+      colours.add((data[p] << 16) | (data[p + 1] << 8) | data[p + 2]);
+    }
+    return { colours: colours.size, painted: painted / (data.length / 4) };
+  });
+}
