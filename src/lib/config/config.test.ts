@@ -422,10 +422,11 @@ describe('decodeHash', () => {
   it('accepts a leading #, empty segments and an empty hash', () => {
     expect(decodeHash('#&&cell=gru&&')).toEqual({
       config: { ...DEFAULT_CONFIG, cell: 'gru' },
-      notices: []
+      notices: [],
+      preset: null
     });
-    expect(decodeHash('')).toEqual({ config: DEFAULT_CONFIG, notices: [] });
-    expect(decodeHash('#')).toEqual({ config: DEFAULT_CONFIG, notices: [] });
+    expect(decodeHash('')).toEqual({ config: DEFAULT_CONFIG, notices: [], preset: null });
+    expect(decodeHash('#')).toEqual({ config: DEFAULT_CONFIG, notices: [], preset: null });
   });
 
   it.each([
@@ -447,13 +448,14 @@ describe('decodeHash', () => {
 
   it('reads rho=off as null, in any case', () => {
     expect(decodeHash('rho=0.5&rho=OFF').config.spectralRadius).toBeNull();
-    expect(decodeHash('rho=off')).toEqual({ config: DEFAULT_CONFIG, notices: [] });
+    expect(decodeHash('rho=off')).toEqual({ config: DEFAULT_CONFIG, notices: [], preset: null });
   });
 
   it('percent-decodes keys and values', () => {
     expect(decodeHash('cell=%6Cstm&%54=5%30&lr=1e%2D3')).toEqual({
       config: { ...DEFAULT_CONFIG, cell: 'lstm', seqLength: 50, learningRate: 0.001 },
-      notices: []
+      notices: [],
+      preset: null
     });
   });
 

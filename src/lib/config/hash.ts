@@ -16,11 +16,26 @@ import {
   type Parameter,
   type ValidationResult
 } from './schema';
+import { PRESETS, findPreset, presetConfig, type Preset } from './presets';
 
 export interface EncodeOptions {
-  /** Write every parameter, not only those that differ from the default. */
+  /** Write every parameter, not only those that differ from the default (or the preset). */
   full?: boolean;
+  /**
+   * Name this preset first (`preset=<id>`) and write only what differs from it, so the link keeps
+   * the preset's text.
+   */
+  preset?: Preset | null;
 }
+
+/** What a hash says: the config, what was changed on the way, and the preset it names. */
+export interface HashResult extends ValidationResult {
+  /** The preset of `preset=<id>`, or null when there is none (or it is unknown). */
+  preset: Preset | null;
+}
+
+/** The URL key that names a preset. */
+export const PRESET_KEY = 'preset';
 
 /**
  * Looks a parameter up by URL key or field name, ignoring case (`T`, `t`, `seqLength`). No two
@@ -74,16 +89,19 @@ function escapeValue(text: string): string {
  */
 export function encodeHash(config: Config, options: EncodeOptions = {}): string {
   const pairs: string[] = [];
+  const base = options.preset ? presetConfig(options.preset) : DEFAULT_CONFIG;
+  if (options.preset) pairs.push(`${PRESET_KEY}=${options.preset.id}`);
   for (const p of PARAMETERS) {
     const value = config[p.key];
-    if (!options.full && value === DEFAULT_CONFIG[p.key]) continue;
+    if (!options.full && value === base[p.key]) continue;
     pairs.push(`${p.url}=${escapeValue(formatForUrl(p, value))}`);
   }
   return pairs.join('&');
 }
 
-function usingDefault(p: Parameter): string {
-  return `using the default ${formatForUrl(p, p.default)}.`;
+function usingDefault(p: Parameter, base: Readonly<Config> = DEFAULT_CONFIG): string {
+  const value = formatForUrl(p, base[p.key]);
+  return base === DEFAULT_CONFIG ? `using the default ${value}.` : `using the preset's ${value}.`;
 }
 
 function percentDecode(text: string): string | undefined {
@@ -97,27 +115,34 @@ function percentDecode(text: string): string | undefined {
 type Parsed = { value: unknown } | { message: string };
 
 /** Reads the text of one value as its parameter's type; range checks come later. */
-function parseValue(p: Parameter, text: string, shown: string): Parsed {
+function parseValue(p: Parameter, text: string, shown: string, base: Readonly<Config>): Parsed {
   const lower = text.toLowerCase();
   switch (p.kind) {
     case 'enum': {
       const option = p.options.find((o) => o.toLowerCase() === lower);
       return option === undefined
-        ? { message: droppedMessage(p, p.url, shown) }
+        ? {
+            message: droppedMessage(
+              p,
+              p.url,
+              shown,
+              base === DEFAULT_CONFIG ? undefined : { value: base[p.key] }
+            )
+          }
         : { value: option };
     }
     case 'bool': {
       const flag = BOOLEAN_WORDS.get(lower);
       return flag === undefined
         ? {
-            message: `${p.url}=${shown} is not true or false (write 1 or 0); ${usingDefault(p)}`
+            message: `${p.url}=${shown} is not true or false (write 1 or 0); ${usingDefault(p, base)}`
           }
         : { value: flag };
     }
     case 'int':
     case 'float': {
       if (p.kind === 'float' && p.nullable && lower === 'off') return { value: null };
-      const fallback = usingDefault(p);
+      const fallback = usingDefault(p, base);
       if (!DECIMAL.test(text)) return { message: `${p.url}=${shown} is not a number; ${fallback}` };
       const number = Number(text);
       if (!Number.isFinite(number)) {
@@ -143,14 +168,40 @@ interface Occurrence {
  * are dropped and out-of-range numbers clamped, each with a notice; of a repeated key the last
  * one wins. Never throws, whatever the string.
  */
-export function decodeHash(hash: string): ValidationResult {
+export function decodeHash(hash: string): HashResult {
   const notices: Notice[] = [];
   let text = typeof hash === 'string' ? hash : '';
   if (text.startsWith('#')) text = text.slice(1);
 
-  const occurrences = new Map<Parameter, Occurrence>();
+  // A preset, wherever it is named, is the base the other keys change.
+  let preset: Preset | null = null;
+  const segments: string[] = [];
   for (const segment of text.split('&')) {
     if (segment.trim() === '') continue;
+    const eq = segment.indexOf('=');
+    const rawKey = eq < 0 ? segment : segment.slice(0, eq);
+    const key = (percentDecode(rawKey) ?? rawKey).trim();
+    if (key.toLowerCase() !== PRESET_KEY) {
+      segments.push(segment);
+      continue;
+    }
+    const raw = eq < 0 ? '' : segment.slice(eq + 1);
+    const name = (percentDecode(raw) ?? raw).trim();
+    const found = findPreset(name);
+    if (found) preset = found;
+    else {
+      const known = PRESETS.map((p) => p.id).join(', ');
+      const message =
+        name === ''
+          ? `preset has no value (write preset=…, one of ${known}); ignored.`
+          : `There is no preset "${shorten(name)}"; ignored. The presets are ${known}.`;
+      notices.push({ key: PRESET_KEY, kind: 'dropped', message });
+    }
+  }
+  const base: Readonly<Config> = preset ? presetConfig(preset) : DEFAULT_CONFIG;
+
+  const occurrences = new Map<Parameter, Occurrence>();
+  for (const segment of segments) {
     const eq = segment.indexOf('=');
     const rawKey = eq < 0 ? segment : segment.slice(0, eq);
     const key = (percentDecode(rawKey) ?? rawKey).trim();
@@ -172,7 +223,7 @@ export function decodeHash(hash: string): ValidationResult {
     occurrences.set(p, { text: decoded, raw, count });
   }
 
-  const partial: Record<string, unknown> = {};
+  const partial: Record<string, unknown> = { ...base };
   for (const [p, { text: value, raw, count }] of occurrences) {
     const shown = shorten(value ?? raw);
     if (count > 1) {
@@ -184,16 +235,16 @@ export function decodeHash(hash: string): ValidationResult {
     }
     let parsed: Parsed;
     if (value === undefined) {
-      parsed = { message: `${p.url}=${shown} has broken %-encoding; ${usingDefault(p)}` };
+      parsed = { message: `${p.url}=${shown} has broken %-encoding; ${usingDefault(p, base)}` };
     } else if (value === '') {
-      parsed = { message: `${p.url} has an empty value; ${usingDefault(p)}` };
+      parsed = { message: `${p.url} has an empty value; ${usingDefault(p, base)}` };
     } else {
-      parsed = parseValue(p, value, shown);
+      parsed = parseValue(p, value, shown, base);
     }
     if ('value' in parsed) partial[p.key] = parsed.value;
     else notices.push({ key: p.key, kind: 'dropped', message: parsed.message });
   }
 
   const validated = validateConfig(partial, { naming: 'url' });
-  return { config: validated.config, notices: [...notices, ...validated.notices] };
+  return { config: validated.config, notices: [...notices, ...validated.notices], preset };
 }

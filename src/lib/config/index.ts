@@ -30,4 +30,15 @@ export {
   type ValidateOptions,
   type ValidationResult
 } from './schema';
-export { encodeHash, decodeHash, type EncodeOptions } from './hash';
+export { encodeHash, decodeHash, PRESET_KEY, type EncodeOptions, type HashResult } from './hash';
+export {
+  PRESETS,
+  STORIES,
+  findPreset,
+  findStory,
+  presetConfig,
+  type Preset,
+  type PresetPanel,
+  type Story,
+  type StoryStep
+} from './presets';

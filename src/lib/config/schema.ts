@@ -683,9 +683,16 @@ function expectation(p: Parameter): string {
 }
 
 /** The message for a value that cannot be used at all. */
-export function droppedMessage(p: Parameter, name: string, shown: string): string {
-  const fallback = typeof p.default === 'string' ? p.default : formatValue(p.default);
-  return `${name}=${shown} is not ${expectation(p)}; using the default ${fallback}.`;
+export function droppedMessage(
+  p: Parameter,
+  name: string,
+  shown: string,
+  preset?: { value: unknown }
+): string {
+  const instead = preset ? preset.value : p.default;
+  const fallback = typeof instead === 'string' ? instead : formatValue(instead);
+  const whose = preset ? "the preset's" : 'the default';
+  return `${name}=${shown} is not ${expectation(p)}; using ${whose} ${fallback}.`;
 }
 
 type Checked = { value: unknown; notice?: Omit<Notice, 'key'> };
