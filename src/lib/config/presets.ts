@@ -262,7 +262,7 @@ export const PRESETS: readonly Preset[] = [
     settings: { task: 'tagging', loss: 'xent', cell: 'gru', bidirectional: true, hidden: 32 },
     text:
       'Each tag depends on the symbol three steps later. A forward-only network cannot see it, and its token ' +
-      'accuracy is capped at 62.5% (the dashed line). The bidirectional network also reads the sequence ' +
+      'accuracy is capped at 62.5% (the forward-only ceiling under Prediction). The bidirectional network also reads the sequence ' +
       'backwards, so that line does not bind it: train, then switch Bidirectional off and train again.',
     panel: 'prediction'
   },
