@@ -14,8 +14,13 @@ import {
   decodeHash,
   describeConfig,
   encodeHash,
+  findPreset,
+  findStory,
+  presetConfig,
   validateConfig,
   type Config,
+  type Preset,
+  type Story,
   type ConfigKey,
   type FloatParameter,
   type IntParameter,
@@ -460,6 +465,13 @@ export class Explorer {
   config = $state.raw<Config>({ ...DEFAULT_CONFIG });
   /** What reading the URL hash or a typed value changed (clamped, dropped, adjusted). */
   notices = $state.raw<string[]>([]);
+  /**
+   * The preset the config started from (its text is shown), or null. Changing a control keeps
+   * it: the URL then says `preset=<id>` and what differs from it.
+   */
+  preset = $state.raw<Preset | null>(null);
+  /** The guided story being followed and the index of its step, or null. */
+  story = $state.raw<{ story: Story; index: number } | null>(null);
   /** The training session, once the page has started its worker. */
   session = $state.raw<Session | null>(null);
   stepsPerFrame = $state(1);
@@ -476,7 +488,13 @@ export class Explorer {
   /** A one-line summary of the config, e.g. `LSTM · 32 hidden · 1 layer · T=20 · …`. */
   readonly summary = $derived(describeConfig(this.config));
   /** The URL hash of the config, without `#`: only what differs from the defaults. */
-  readonly hash = $derived(encodeHash(this.config));
+  readonly hash = $derived(encodeHash(this.config, { preset: this.preset }));
+  /** Whether the config is still the preset's own (nothing changed since it was loaded). */
+  readonly presetIntact = $derived(
+    this.preset !== null &&
+      encodeHash(this.config, { preset: this.preset }) ===
+        encodeHash(presetConfig(this.preset), { preset: this.preset })
+  );
   readonly playing = $derived(this.session?.status === 'running');
 
   readonly #writeHash: ReturnType<typeof throttle<[string]>>;
@@ -493,12 +511,72 @@ export class Explorer {
    * notices are shown, and a running session rebuilds for it.
    */
   load(hash: string): void {
-    const { config, notices } = decodeHash(hash);
+    const { config, notices, preset } = decodeHash(hash);
     this.config = config;
+    this.preset = preset;
+    if (this.story && this.story.story.steps[this.story.index].preset !== preset?.id)
+      this.story = null;
     this.notices = notices.map((n) => n.message);
     this.#applyConfig.cancel();
     this.#apply();
   }
+
+  /**
+   * Load a preset by id: its config (a fresh run from its seed) and its text. An unknown id
+   * changes nothing but a notice. Returns whether it was loaded.
+   */
+  loadPreset(id: string): boolean {
+    if (this.locked) return false;
+    const preset = findPreset(id);
+    if (!preset) {
+      this.notices = [`There is no preset "${id}".`];
+      return false;
+    }
+    this.preset = preset;
+    this.config = presetConfig(preset);
+    this.notices = [];
+    this.#writeHash(this.hash);
+    this.#applyConfig.cancel();
+    this.#apply();
+    return true;
+  }
+
+  /** Forget the preset (its text goes; the config stays, written out in full in the URL). */
+  leavePreset = (): void => {
+    this.story = null;
+    this.preset = null;
+    this.#writeHash(this.hash);
+  };
+
+  /** Start a guided story at its first step (or `index`). Returns whether it was found. */
+  startStory(id: string, index = 0): boolean {
+    if (this.locked) return false;
+    const story = findStory(id);
+    if (!story) {
+      this.notices = [`There is no story "${id}".`];
+      return false;
+    }
+    return this.goToStoryStep(story, index);
+  }
+
+  /** Go to step `index` of a story: load its preset. */
+  goToStoryStep(story: Story, index: number): boolean {
+    if (index < 0 || index >= story.steps.length) return false;
+    if (!this.loadPreset(story.steps[index].preset)) return false;
+    this.story = { story, index };
+    return true;
+  }
+
+  nextStoryStep = (): void => {
+    if (this.story) this.goToStoryStep(this.story.story, this.story.index + 1);
+  };
+  previousStoryStep = (): void => {
+    if (this.story) this.goToStoryStep(this.story.story, this.story.index - 1);
+  };
+  /** Leave the story where it is: the preset of the current step stays loaded. */
+  leaveStory = (): void => {
+    this.story = null;
+  };
 
   /**
    * Change one parameter. The value is validated like a URL value (clamped or dropped with a
@@ -514,7 +592,7 @@ export class Explorer {
     this.config = config;
     // A typed value's notices replace older ones; the user sees what happened to the last edit.
     if (notices.length > 0 || !options.live) this.notices = notices.map((n) => n.message);
-    this.#writeHash(encodeHash(config));
+    this.#writeHash(this.hash);
     // ρ and g² are live sliders: the session rescales the weights it has and looks again at every
     // input event (no rebuild, no lost training); releasing the slider asks for a full look.
     const live =
@@ -541,8 +619,10 @@ export class Explorer {
   adopt(config: Config, notices: readonly string[] = []): void {
     this.#applyConfig.cancel();
     this.config = config;
+    this.preset = null;
+    this.story = null;
     this.notices = [...notices];
-    this.#writeHash(encodeHash(config));
+    this.#writeHash(this.hash);
   }
 
   /** Run a session (the page creates it from {@link config} in `onMount`). */

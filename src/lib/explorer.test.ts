@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CONFIG, PARAMETERS, PARAMETER_GROUPS, parameter, type Config } from '$lib/config';
+import {
+  DEFAULT_CONFIG,
+  PARAMETERS,
+  PARAMETER_GROUPS,
+  STORIES,
+  encodeHash,
+  findPreset,
+  parameter,
+  presetConfig,
+  type Config
+} from '$lib/config';
 import { TASKS } from '$lib/tasks';
 import {
   Explorer,
@@ -333,6 +343,95 @@ describe('Explorer', () => {
     expect(explorer.set('seqLength', 5)).toBe(5);
     expect(explorer.config.truncation).toBe(0);
     expect(explorer.notices[0]).toMatch(/full backpropagation through time/);
+  });
+});
+
+describe('Explorer presets and stories', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function withSession(hashes: string[]) {
+    const explorer = new Explorer('', { writeHash: (h) => hashes.push(h) });
+    const configs: Config[] = [];
+    explorer.attach({
+      setConfig: async (c: Config) => void configs.push(c),
+      setStepsPerFrame: async () => {}
+    } as unknown as Parameters<Explorer['attach']>[0]);
+    return { explorer, configs };
+  }
+
+  it('loads a preset: its config runs, its text shows, the URL names it', () => {
+    const hashes: string[] = [];
+    const { explorer, configs } = withSession(hashes);
+    expect(explorer.loadPreset('vanishing-tanh')).toBe(true);
+    const preset = findPreset('vanishing-tanh')!;
+    expect(explorer.preset).toBe(preset);
+    expect(explorer.presetIntact).toBe(true);
+    expect(explorer.config).toEqual(presetConfig(preset));
+    expect(configs.at(-1)).toEqual(presetConfig(preset));
+    expect(hashes.at(-1)).toBe('preset=vanishing-tanh');
+
+    // A change keeps the preset, and the URL says what differs.
+    explorer.set('seqLength', 60);
+    vi.advanceTimersByTime(HASH_THROTTLE_MS);
+    expect(explorer.preset).toBe(preset);
+    expect(explorer.presetIntact).toBe(false);
+    expect(hashes.at(-1)).toBe('preset=vanishing-tanh&T=60');
+
+    // Leaving the preset writes the config in full.
+    explorer.leavePreset();
+    vi.advanceTimersByTime(HASH_THROTTLE_MS);
+    expect(explorer.preset).toBeNull();
+    expect(hashes.at(-1)).toBe(encodeHash(explorer.config));
+    expect(hashes.at(-1)).toContain('rho=0.9');
+  });
+
+  it('reads preset= from the URL, and refuses an unknown preset with a notice only', () => {
+    const explorer = new Explorer('#preset=exploding-relu&hidden=16');
+    expect(explorer.preset?.id).toBe('exploding-relu');
+    expect(explorer.config.hidden).toBe(16);
+    expect(explorer.config.gainSquared).toBe(3);
+    const before = explorer.config;
+    expect(explorer.loadPreset('no-such-preset')).toBe(false);
+    expect(explorer.config).toBe(before);
+    expect(explorer.preset?.id).toBe('exploding-relu');
+    expect(explorer.notices).toEqual(['There is no preset "no-such-preset".']);
+  });
+
+  it('a locked explorer loads no preset', () => {
+    const explorer = new Explorer('');
+    explorer.locked = true;
+    expect(explorer.loadPreset('irnn')).toBe(false);
+    expect(explorer.startStory('initialization')).toBe(false);
+    expect(explorer.preset).toBeNull();
+  });
+
+  it('steps through a story, and can leave it at any point', () => {
+    const hashes: string[] = [];
+    const { explorer } = withSession(hashes);
+    const story = STORIES[0];
+    expect(explorer.startStory(story.id)).toBe(true);
+    expect(explorer.story).toEqual({ story, index: 0 });
+    expect(explorer.preset?.id).toBe(story.steps[0].preset);
+    explorer.previousStoryStep();
+    expect(explorer.story?.index).toBe(0);
+    explorer.nextStoryStep();
+    expect(explorer.story?.index).toBe(1);
+    expect(explorer.preset?.id).toBe(story.steps[1].preset);
+    for (let i = 0; i < 10; i++) explorer.nextStoryStep();
+    expect(explorer.story?.index).toBe(story.steps.length - 1);
+    explorer.leaveStory();
+    expect(explorer.story).toBeNull();
+    // The last step's preset stays.
+    expect(explorer.preset?.id).toBe(story.steps.at(-1)!.preset);
+    expect(explorer.startStory('nope')).toBe(false);
+  });
+
+  it('an imported run forgets the preset', () => {
+    const explorer = new Explorer('#preset=irnn');
+    explorer.adopt({ ...explorer.config, hidden: 20 });
+    expect(explorer.preset).toBeNull();
+    expect(explorer.hash).toContain('init=identity');
   });
 });
 

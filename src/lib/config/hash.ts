@@ -12,6 +12,7 @@ import {
   shorten,
   validateConfig,
   type Config,
+  type ConfigKey,
   type Notice,
   type Parameter,
   type ValidationResult
@@ -100,7 +101,7 @@ export function encodeHash(config: Config, options: EncodeOptions = {}): string 
 }
 
 function usingDefault(p: Parameter, base: Readonly<Config> = DEFAULT_CONFIG): string {
-  const value = formatForUrl(p, base[p.key]);
+  const value = formatForUrl(p, base[p.key as ConfigKey]);
   return base === DEFAULT_CONFIG ? `using the default ${value}.` : `using the preset's ${value}.`;
 }
 
@@ -126,7 +127,7 @@ function parseValue(p: Parameter, text: string, shown: string, base: Readonly<Co
               p,
               p.url,
               shown,
-              base === DEFAULT_CONFIG ? undefined : { value: base[p.key] }
+              base === DEFAULT_CONFIG ? undefined : { value: base[p.key as ConfigKey] }
             )
           }
         : { value: option };

@@ -130,8 +130,16 @@ describe('appProps', () => {
     expect(appProps(parseEmbedOptions('').options)).toEqual({
       hide: [],
       controls: null,
-      locked: false
+      locked: false,
+      preset: null
     });
+  });
+
+  it('passes a preset on by its id when it exists, and drops one that does not', () => {
+    expect(appProps(parseEmbedOptions('preset=Vanishing-Tanh').options).preset).toBe(
+      'vanishing-tanh'
+    );
+    expect(appProps(parseEmbedOptions('preset=nope').options).preset).toBeNull();
   });
 
   it('passes the chosen controls on', () => {

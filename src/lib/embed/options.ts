@@ -8,12 +8,12 @@
  * - `controls`: the settings to show, by field name or URL key (`spectralRadius` or `rho`), in
  *   any case; `none` hides the settings panel; all by default
  * - `lock`: `1` (or a bare `lock`) disables the controls and ignores edits of the address
- * - `preset`: a named preset (passed on; presets are not part of this module)
+ * - `preset`: a named preset (`$lib/config` presets; an unknown one is dropped by `appProps`)
  *
  * Reading never throws: an unknown name is dropped and said in a notice, the rest still applies.
  * `embedQuery` writes the options back; reading what it wrote gives the same options.
  */
-import { PARAMETERS, type ConfigKey } from '$lib/config';
+import { PARAMETERS, findPreset, type ConfigKey } from '$lib/config';
 import { PANELS, type PanelId } from '$lib/explorer.svelte';
 
 export interface EmbedOptions {
@@ -39,6 +39,8 @@ export interface AppProps {
   hide: (PanelId | 'controls')[];
   controls: ConfigKey[] | null;
   locked: boolean;
+  /** A preset that exists (see `findPreset`), by id, or null. */
+  preset: string | null;
 }
 
 /** The query keys `/embed` reads. */
@@ -186,6 +188,7 @@ export function appProps(options: EmbedOptions): AppProps {
   return {
     hide,
     controls: options.controls && options.controls.length > 0 ? options.controls : null,
-    locked: options.locked
+    locked: options.locked,
+    preset: options.preset ? (findPreset(options.preset)?.id ?? null) : null
   };
 }

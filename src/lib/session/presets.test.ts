@@ -9,6 +9,7 @@ import { useNodeBackend } from '$lib/engine/node-backend';
 import { PRESETS } from '$lib/config';
 import { SessionCore } from './core';
 import type { Snapshot } from './snapshot';
+import type { Nested } from './runfile';
 
 let open: SessionCore[] = [];
 
@@ -29,6 +30,11 @@ function gradients(
   const values = snapshot.view!.directions[0][key];
   expect(values, key).toBeDefined();
   return Array.from(values!);
+}
+
+/** How many numbers a nested array holds. */
+function size(value: Nested): number {
+  return Array.isArray(value) ? value.reduce<number>((n, v) => n + size(v), 0) : 1;
 }
 
 /** The smallest and largest positive value of a list. */
@@ -154,7 +160,7 @@ describe('what each preset shows', () => {
       if ('error' in run) throw new Error(run.error);
       let n = 0;
       for (const [name, value] of Object.entries(run.parameters))
-        if (/^(weight|bias)_(ih|hh)_l\d/.test(name)) n += [value].flat(Infinity).length;
+        if (/^(weight|bias)_(ih|hh)_l\d/.test(name)) n += size(value);
       return n;
     };
     const gru = await recurrent('preset=gru');
