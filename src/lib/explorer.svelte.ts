@@ -489,11 +489,14 @@ export class Explorer {
   readonly summary = $derived(describeConfig(this.config));
   /** The URL hash of the config, without `#`: only what differs from the defaults. */
   readonly hash = $derived(encodeHash(this.config, { preset: this.preset }));
-  /** Whether the config is still the preset's own (nothing changed since it was loaded). */
+  /** Whether the config is still the preset's own (the backend aside). */
   readonly presetIntact = $derived(
     this.preset !== null &&
       encodeHash(this.config, { preset: this.preset }) ===
-        encodeHash(presetConfig(this.preset), { preset: this.preset })
+        encodeHash(
+          { ...presetConfig(this.preset), backend: this.config.backend },
+          { preset: this.preset }
+        )
   );
   readonly playing = $derived(this.session?.status === 'running');
 
@@ -522,8 +525,8 @@ export class Explorer {
   }
 
   /**
-   * Load a preset by id: its config (a fresh run from its seed) and its text. An unknown id
-   * changes nothing but a notice. Returns whether it was loaded.
+   * Load a preset by id: its config (a fresh run from its seed; the backend stays) and its text.
+   * An unknown id changes nothing but a notice. Returns whether it was loaded.
    */
   loadPreset(id: string): boolean {
     if (this.locked) return false;
@@ -533,7 +536,8 @@ export class Explorer {
       return false;
     }
     this.preset = preset;
-    this.config = presetConfig(preset);
+    // Where the maths runs is the viewer's choice, not the preset's.
+    this.config = { ...presetConfig(preset), backend: this.config.backend };
     this.notices = [];
     this.#writeHash(this.hash);
     this.#applyConfig.cancel();

@@ -398,6 +398,15 @@ describe('Explorer presets and stories', () => {
     expect(explorer.notices).toEqual(['There is no preset "no-such-preset".']);
   });
 
+  it('a preset keeps the backend chosen', () => {
+    const explorer = new Explorer('#backend=wasm&hidden=7');
+    explorer.loadPreset('gru');
+    expect(explorer.config.backend).toBe('wasm');
+    expect(explorer.config.hidden).toBe(32);
+    expect(explorer.hash).toBe('preset=gru&backend=wasm');
+    expect(explorer.presetIntact).toBe(true);
+  });
+
   it('a locked explorer loads no preset', () => {
     const explorer = new Explorer('');
     explorer.locked = true;
