@@ -423,6 +423,23 @@ test('the custom element renders on a page of another origin that includes only 
   await element.evaluate((el) => el.setAttribute('height', '300'));
   await expect.poll(frameHeight).toBe(300);
 
+  // preset="…": the embed starts from the preset (the config attribute still changes it) and
+  // shows its text.
+  await element.evaluate((el) => {
+    el.setAttribute('config', 'T=30');
+    el.setAttribute('preset', 'vanishing-tanh');
+  });
+  await expect(frame).toHaveAttribute('src', /[?&]preset=vanishing-tanh&.*#T=30$/);
+  await expect(embed.getByTestId('preset-note').getByRole('heading')).toContainText(
+    'Vanishing gradient',
+    { timeout: 60_000 }
+  );
+  await expect(embed.getByTestId('summary')).toContainText('T=30');
+  const withPreset = await element.evaluate((el: HTMLElementTagNameMap['rnn-explorer']) =>
+    el.getMetrics()
+  );
+  expect(withPreset.config).toBe('preset=vanishing-tanh&T=30');
+
   expect(errors).toEqual([]);
 });
 

@@ -43,6 +43,25 @@ describe('explorerTarget', () => {
     expect(target.metrics()).toMatchObject({ step: 0, status: 'loading', config: hashes[0] });
   });
 
+  it('keeps the preset for a change, and takes the one a hash names (or none)', async () => {
+    const explorer = new Explorer('preset=irnn');
+    const { session } = fakeSession();
+    explorer.attach(session as unknown as Session);
+    const hashes: string[] = [];
+    const target = explorerTarget(explorer, (hash) => hashes.push(hash));
+    await target.setConfig({ T: 50 });
+    expect(explorer.preset?.id).toBe('irnn');
+    expect(hashes.at(-1)).toBe('preset=irnn&T=50');
+    await target.setConfig('preset=gru&hidden=8');
+    expect(explorer.preset?.id).toBe('gru');
+    expect(explorer.config.cell).toBe('gru');
+    expect(hashes.at(-1)).toBe('preset=gru&hidden=8');
+    await target.setConfig('cell=lstm');
+    expect(explorer.preset).toBeNull();
+    expect(hashes.at(-1)).toBe('cell=lstm');
+    expect(target.metrics().config).toBe('cell=lstm');
+  });
+
   it('passes training commands to the session', async () => {
     const explorer = new Explorer('');
     const { session } = fakeSession();

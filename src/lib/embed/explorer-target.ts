@@ -3,7 +3,7 @@
  * config change is validated (clamped values become the explorer's visible notices and the
  * reply's), applied and written to the URL hash, and the metrics come from the latest snapshot.
  */
-import { encodeHash } from '$lib/config';
+import { decodeHash } from '$lib/config';
 import type { Explorer } from '$lib/explorer.svelte';
 import { applyConfigChange, metricsOf, snapshotJson, type EmbedTarget } from './protocol';
 
@@ -27,9 +27,15 @@ export function explorerTarget(explorer: Explorer, writeHash: (hash: string) => 
     async setConfig(change) {
       const { config, notices } = applyConfigChange(explorer.config, change);
       const messages = notices.map((notice) => notice.message);
+      // A hash replaces the config, with the preset it names (or none); an object changes the
+      // config the preset gave.
+      if (typeof change === 'string') {
+        explorer.preset = decodeHash(change).preset;
+        explorer.story = null;
+      }
       explorer.config = config;
       explorer.notices = messages;
-      writeHash(encodeHash(config));
+      writeHash(explorer.hash);
       await session().setConfig(config);
       return messages;
     },
