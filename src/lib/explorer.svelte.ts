@@ -207,13 +207,14 @@ export function isPanelId(value: string): value is PanelId {
 // Keyboard
 // ---------------------------------------------------------------------------------------------
 
-export type Shortcut = 'toggle' | 'step' | 'reset' | 'help';
+export type Shortcut = 'toggle' | 'step' | 'reset' | 'help' | 'present';
 
 /** The shortcuts, for the help dialog. */
 export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'Space', action: 'Play or pause training' },
   { keys: '→', action: 'One training step' },
   { keys: 'R', action: 'Reset: fresh weights from the seed, step 0' },
+  { keys: 'P', action: 'Presentation mode on or off (full screen, large type, high contrast)' },
   { keys: '?', action: 'Show or hide this help' }
 ];
 
@@ -255,7 +256,8 @@ export interface KeyEventLike {
 }
 
 /**
- * The shortcut a key press means, or null: space = play/pause, → = one step, r = reset, ? = help.
+ * The shortcut a key press means, or null: space = play/pause, → = one step, r = reset, ? = help,
+ * p = presentation mode.
  * Keys typed into a text box, number box, slider or menu are theirs, never a shortcut; so are
  * presses with Ctrl, ⌘ or Alt, and space on a button or checkbox (it clicks them).
  */
@@ -271,6 +273,9 @@ export function shortcutOf(event: KeyEventLike): Shortcut | null {
     case 'r':
     case 'R':
       return event.repeat ? null : 'reset';
+    case 'p':
+    case 'P':
+      return event.repeat ? null : 'present';
     case '?':
       return 'help';
     default:
@@ -480,6 +485,13 @@ export class Explorer {
   showHelp = $state(true);
   theme = $state<Theme>('auto');
   /**
+   * Presentation mode: large type, thick strokes, a high-contrast palette, full screen where the
+   * browser allows it (see `PresentationToggle`), the settings panel folded away.
+   */
+  presenting = $state(false);
+  /** In presentation mode, the settings panel is shown anyway (the lecturer unfolded it). */
+  presentSettings = $state(false);
+  /**
    * The configuration is fixed (an embed's `lock`): `set` changes nothing. Training,
    * reset and the keyboard still work.
    */
@@ -647,6 +659,12 @@ export class Explorer {
   step = (): void => void this.session?.step(1);
   reset = (): void => void this.session?.reset();
 
+  /** Presentation mode on or off; it always starts with the settings panel folded away. */
+  togglePresenting = (): void => {
+    this.presenting = !this.presenting;
+    this.presentSettings = false;
+  };
+
   dismissNotices = (): void => {
     this.notices = [];
   };
@@ -668,6 +686,7 @@ export class Explorer {
     if (shortcut === 'help') this.helpOpen = !this.helpOpen;
     else if (shortcut === 'toggle') this.toggle();
     else if (shortcut === 'step') this.step();
+    else if (shortcut === 'present') this.togglePresenting();
     else this.reset();
   };
 

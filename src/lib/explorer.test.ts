@@ -15,6 +15,7 @@ import {
   Explorer,
   HASH_THROTTLE_MS,
   PALETTE,
+  SHORTCUTS,
   SEQUENCE_TASKS,
   controlGroups,
   debounce,
@@ -164,6 +165,8 @@ describe('shortcutOf', () => {
     expect(press('r')).toBe('reset');
     expect(press('R')).toBe('reset');
     expect(press('?')).toBe('help');
+    expect(press('p')).toBe('present');
+    expect(press('P')).toBe('present');
     expect(press('x')).toBeNull();
     expect(press('ArrowLeft')).toBeNull();
   });
@@ -178,7 +181,7 @@ describe('shortcutOf', () => {
       { tagName: 'TEXTAREA' },
       { tagName: 'DIV', isContentEditable: true }
     ]) {
-      for (const key of [' ', 'ArrowRight', 'r', '?']) expect(press(key, target)).toBeNull();
+      for (const key of [' ', 'ArrowRight', 'r', '?', 'p']) expect(press(key, target)).toBeNull();
     }
   });
 
@@ -194,6 +197,9 @@ describe('shortcutOf', () => {
     expect(press('r', body, { metaKey: true })).toBeNull();
     expect(press(' ', body, { altKey: true })).toBeNull();
     expect(press(' ', body, { repeat: true })).toBeNull();
+    expect(press('p', body, { ctrlKey: true })).toBeNull();
+    expect(press('p', body, { metaKey: true })).toBeNull();
+    expect(press('p', body, { repeat: true })).toBeNull();
     expect(press('ArrowRight', body, { repeat: true })).toBe('step');
   });
 });
@@ -441,6 +447,41 @@ describe('Explorer presets and stories', () => {
     explorer.adopt({ ...explorer.config, hidden: 20 });
     expect(explorer.preset).toBeNull();
     expect(explorer.hash).toContain('init=identity');
+  });
+});
+
+describe('presentation mode', () => {
+  const key = (explorer: Explorer, k: string, target: EventTarget | null = null) => {
+    let prevented = false;
+    explorer.onKeydown({
+      key: k,
+      target,
+      preventDefault: () => (prevented = true)
+    } as unknown as KeyboardEvent);
+    return prevented;
+  };
+
+  it('p turns it on and off, folding the settings away each time; the list of shortcuts has it', () => {
+    const explorer = new Explorer('');
+    expect(explorer.presenting).toBe(false);
+    expect(key(explorer, 'p')).toBe(true);
+    expect(explorer.presenting).toBe(true);
+    expect(explorer.presentSettings).toBe(false);
+    explorer.presentSettings = true;
+    key(explorer, 'P');
+    expect(explorer.presenting).toBe(false);
+    expect(explorer.presentSettings).toBe(false);
+    expect(SHORTCUTS.map((s) => s.keys)).toContain('P');
+  });
+
+  it('p does nothing while the shortcuts dialog is open or while typing in a box', () => {
+    const explorer = new Explorer('');
+    explorer.helpOpen = true;
+    expect(key(explorer, 'p')).toBe(false);
+    expect(explorer.presenting).toBe(false);
+    explorer.helpOpen = false;
+    key(explorer, 'p', { tagName: 'INPUT', type: 'text' } as unknown as EventTarget);
+    expect(explorer.presenting).toBe(false);
   });
 });
 
