@@ -5,6 +5,7 @@
  * an unknown preset is a notice only, and `/embed?preset=` starts from the preset. Every URL asks
  * for the wasm backend, which starts fastest.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './helpers';
 import { PRESETS, STORIES } from '../src/lib/config';
@@ -107,6 +108,21 @@ test('a guided story steps through its presets and can be left at any point', as
   await expect(page.getByTestId('story-text')).toHaveText(story.steps[1].text);
   await expect.poll(() => hashOf(page)).toContain(`preset=${story.steps[1].preset}`);
   await ready(page);
+
+  // The note and the story's buttons pass axe (WCAG 2.1 A and AA), folded and open.
+  const axe = async () => {
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .include('[data-testid="preset-note"]')
+      .analyze();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  };
+  expect(await axe()).toEqual([]);
+  await page.getByTestId('preset-note').locator('summary').click();
+  await expect(page.getByTestId('preset-text')).toBeHidden();
+  expect(await axe()).toEqual([]);
 
   await page.getByTestId('story-leave').click();
   await expect(progress).toHaveCount(0);
