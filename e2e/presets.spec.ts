@@ -101,13 +101,17 @@ test('a guided story steps through its presets and can be left at any point', as
   await expect(progress).toContainText(`step 1 of ${story.steps.length}`);
   await expect(page.getByTestId('story-text')).toHaveText(story.steps[0].text);
   await expect(page.getByTestId('story-previous')).toBeDisabled();
-  await expect.poll(() => hashOf(page)).toContain(`preset=${story.steps[0].preset}`);
+  await expect.poll(() => hashOf(page)).toBe(`story=${story.id}/1&backend=wasm`);
 
   await page.getByTestId('story-next').click();
   await expect(progress).toContainText(`step 2 of ${story.steps.length}`);
   await expect(page.getByTestId('story-text')).toHaveText(story.steps[1].text);
-  await expect.poll(() => hashOf(page)).toContain(`preset=${story.steps[1].preset}`);
+  await expect.poll(() => hashOf(page)).toBe(`story=${story.id}/2&backend=wasm`);
   await ready(page);
+  // The link opens the story at that step.
+  await page.reload();
+  await ready(page);
+  await expect(progress).toContainText(`step 2 of ${story.steps.length}`);
 
   // The note and the story's buttons pass axe (WCAG 2.1 A and AA), folded and open.
   const axe = async () => {
@@ -128,7 +132,7 @@ test('a guided story steps through its presets and can be left at any point', as
   await expect(progress).toHaveCount(0);
   // The step's preset stays, with its note.
   await expect(page.getByTestId('preset-note')).toBeVisible();
-  expect(hashOf(page)).toContain(`preset=${story.steps[1].preset}`);
+  await expect.poll(() => hashOf(page)).toBe(`preset=${story.steps[1].preset}&backend=wasm`);
   expect(errors).toEqual([]);
 });
 

@@ -21,6 +21,7 @@ import {
   type Config,
   type Preset,
   type Story,
+  type StoryPlace,
   type ConfigKey,
   type FloatParameter,
   type IntParameter,
@@ -476,7 +477,7 @@ export class Explorer {
    */
   preset = $state.raw<Preset | null>(null);
   /** The guided story being followed and the index of its step, or null. */
-  story = $state.raw<{ story: Story; index: number } | null>(null);
+  story = $state.raw<StoryPlace | null>(null);
   /** The training session, once the page has started its worker. */
   session = $state.raw<Session | null>(null);
   stepsPerFrame = $state(1);
@@ -500,7 +501,7 @@ export class Explorer {
   /** A one-line summary of the config, e.g. `LSTM · 32 hidden · 1 layer · T=20 · …`. */
   readonly summary = $derived(describeConfig(this.config));
   /** The URL hash of the config, without `#`: only what differs from the defaults. */
-  readonly hash = $derived(encodeHash(this.config, { preset: this.preset }));
+  readonly hash = $derived(encodeHash(this.config, { preset: this.preset, story: this.story }));
   /** Whether the config is still the preset's own (the backend aside). */
   readonly presetIntact = $derived(
     this.preset !== null &&
@@ -526,11 +527,10 @@ export class Explorer {
    * notices are shown, and a running session rebuilds for it.
    */
   load(hash: string): void {
-    const { config, notices, preset } = decodeHash(hash);
+    const { config, notices, preset, story } = decodeHash(hash);
     this.config = config;
     this.preset = preset;
-    if (this.story && this.story.story.steps[this.story.index].preset !== preset?.id)
-      this.story = null;
+    this.story = story;
     this.notices = notices.map((n) => n.message);
     this.#applyConfig.cancel();
     this.#apply();
@@ -548,6 +548,7 @@ export class Explorer {
       return false;
     }
     this.preset = preset;
+    this.story = null;
     // Where the maths runs is the viewer's choice, not the preset's.
     this.config = { ...presetConfig(preset), backend: this.config.backend };
     this.notices = [];
@@ -580,6 +581,7 @@ export class Explorer {
     if (index < 0 || index >= story.steps.length) return false;
     if (!this.loadPreset(story.steps[index].preset)) return false;
     this.story = { story, index };
+    this.#writeHash(this.hash);
     return true;
   }
 
@@ -592,6 +594,7 @@ export class Explorer {
   /** Leave the story where it is: the preset of the current step stays loaded. */
   leaveStory = (): void => {
     this.story = null;
+    this.#writeHash(this.hash);
   };
 
   /**

@@ -435,11 +435,27 @@ describe('Explorer presets and stories', () => {
     expect(explorer.preset?.id).toBe(story.steps[1].preset);
     for (let i = 0; i < 10; i++) explorer.nextStoryStep();
     expect(explorer.story?.index).toBe(story.steps.length - 1);
+    vi.advanceTimersByTime(HASH_THROTTLE_MS);
+    expect(hashes.at(-1)).toBe(`story=${story.id}/${story.steps.length}`);
     explorer.leaveStory();
+    vi.advanceTimersByTime(HASH_THROTTLE_MS);
+    expect(hashes.at(-1)).toBe(`preset=${story.steps.at(-1)!.preset}`);
     expect(explorer.story).toBeNull();
     // The last step's preset stays.
     expect(explorer.preset?.id).toBe(story.steps.at(-1)!.preset);
     expect(explorer.startStory('nope')).toBe(false);
+  });
+
+  it('opens a story at the step its URL names', () => {
+    const explorer = new Explorer('#story=initialization/3&T=30');
+    expect(explorer.story?.story.id).toBe('initialization');
+    expect(explorer.story?.index).toBe(2);
+    expect(explorer.preset?.id).toBe('irnn');
+    expect(explorer.config.seqLength).toBe(30);
+    expect(explorer.hash).toBe('story=initialization/3&T=30');
+    // Choosing a preset from the menu leaves the story.
+    explorer.loadPreset('gru');
+    expect(explorer.story).toBeNull();
   });
 
   it('an imported run forgets the preset', () => {

@@ -423,10 +423,21 @@ describe('decodeHash', () => {
     expect(decodeHash('#&&cell=gru&&')).toEqual({
       config: { ...DEFAULT_CONFIG, cell: 'gru' },
       notices: [],
-      preset: null
+      preset: null,
+      story: null
     });
-    expect(decodeHash('')).toEqual({ config: DEFAULT_CONFIG, notices: [], preset: null });
-    expect(decodeHash('#')).toEqual({ config: DEFAULT_CONFIG, notices: [], preset: null });
+    expect(decodeHash('')).toEqual({
+      config: DEFAULT_CONFIG,
+      notices: [],
+      preset: null,
+      story: null
+    });
+    expect(decodeHash('#')).toEqual({
+      config: DEFAULT_CONFIG,
+      notices: [],
+      preset: null,
+      story: null
+    });
   });
 
   it.each([
@@ -448,14 +459,20 @@ describe('decodeHash', () => {
 
   it('reads rho=off as null, in any case', () => {
     expect(decodeHash('rho=0.5&rho=OFF').config.spectralRadius).toBeNull();
-    expect(decodeHash('rho=off')).toEqual({ config: DEFAULT_CONFIG, notices: [], preset: null });
+    expect(decodeHash('rho=off')).toEqual({
+      config: DEFAULT_CONFIG,
+      notices: [],
+      preset: null,
+      story: null
+    });
   });
 
   it('percent-decodes keys and values', () => {
     expect(decodeHash('cell=%6Cstm&%54=5%30&lr=1e%2D3')).toEqual({
       config: { ...DEFAULT_CONFIG, cell: 'lstm', seqLength: 50, learningRate: 0.001 },
       notices: [],
-      preset: null
+      preset: null,
+      story: null
     });
   });
 

@@ -17,7 +17,15 @@ import {
   type Parameter,
   type ValidationResult
 } from './schema';
-import { PRESETS, findPreset, presetConfig, type Preset } from './presets';
+import {
+  PRESETS,
+  STORIES,
+  findPreset,
+  findStory,
+  presetConfig,
+  type Preset,
+  type Story
+} from './presets';
 
 export interface EncodeOptions {
   /** Write every parameter, not only those that differ from the default (or the preset). */
@@ -27,16 +35,31 @@ export interface EncodeOptions {
    * the preset's text.
    */
   preset?: Preset | null;
+  /**
+   * Name this step of a guided story instead (`story=<id>/<step>`, step from 1); its preset is
+   * then the base, and `preset` is not written.
+   */
+  story?: StoryPlace | null;
+}
+
+/** A step of a guided story: the story and the index of the step (from 0). */
+export interface StoryPlace {
+  story: Story;
+  index: number;
 }
 
 /** What a hash says: the config, what was changed on the way, and the preset it names. */
 export interface HashResult extends ValidationResult {
-  /** The preset of `preset=<id>`, or null when there is none (or it is unknown). */
+  /** The preset of `preset=<id>` (or of the story's step), or null when there is none. */
   preset: Preset | null;
+  /** The story step of `story=<id>/<step>`, or null. */
+  story: StoryPlace | null;
 }
 
 /** The URL key that names a preset. */
 export const PRESET_KEY = 'preset';
+/** The URL key that names a step of a guided story. */
+export const STORY_KEY = 'story';
 
 /**
  * Looks a parameter up by URL key or field name, ignoring case (`T`, `t`, `seqLength`). No two
@@ -90,8 +113,11 @@ function escapeValue(text: string): string {
  */
 export function encodeHash(config: Config, options: EncodeOptions = {}): string {
   const pairs: string[] = [];
-  const base = options.preset ? presetConfig(options.preset) : DEFAULT_CONFIG;
-  if (options.preset) pairs.push(`${PRESET_KEY}=${options.preset.id}`);
+  const story = options.story ?? null;
+  const preset = story ? findPreset(story.story.steps[story.index].preset)! : options.preset;
+  const base = preset ? presetConfig(preset) : DEFAULT_CONFIG;
+  if (story) pairs.push(`${STORY_KEY}=${story.story.id}/${story.index + 1}`);
+  else if (preset) pairs.push(`${PRESET_KEY}=${preset.id}`);
   for (const p of PARAMETERS) {
     const value = config[p.key];
     if (!options.full && value === base[p.key]) continue;
@@ -174,20 +200,26 @@ export function decodeHash(hash: string): HashResult {
   let text = typeof hash === 'string' ? hash : '';
   if (text.startsWith('#')) text = text.slice(1);
 
-  // A preset, wherever it is named, is the base the other keys change.
+  // A preset (or a story's step), wherever it is named, is the base the other keys change.
   let preset: Preset | null = null;
+  let story: StoryPlace | null = null;
   const segments: string[] = [];
   for (const segment of text.split('&')) {
     if (segment.trim() === '') continue;
     const eq = segment.indexOf('=');
     const rawKey = eq < 0 ? segment : segment.slice(0, eq);
-    const key = (percentDecode(rawKey) ?? rawKey).trim();
-    if (key.toLowerCase() !== PRESET_KEY) {
+    const key = (percentDecode(rawKey) ?? rawKey).trim().toLowerCase();
+    if (key !== PRESET_KEY && key !== STORY_KEY) {
       segments.push(segment);
       continue;
     }
     const raw = eq < 0 ? '' : segment.slice(eq + 1);
     const name = (percentDecode(raw) ?? raw).trim();
+    if (key === STORY_KEY) {
+      const place = readStory(name, notices);
+      if (place) story = place;
+      continue;
+    }
     const found = findPreset(name);
     if (found) preset = found;
     else {
@@ -199,6 +231,8 @@ export function decodeHash(hash: string): HashResult {
       notices.push({ key: PRESET_KEY, kind: 'dropped', message });
     }
   }
+  // The story's step names its preset.
+  if (story) preset = findPreset(story.story.steps[story.index].preset) ?? null;
   const base: Readonly<Config> = preset ? presetConfig(preset) : DEFAULT_CONFIG;
 
   const occurrences = new Map<Parameter, Occurrence>();
@@ -247,5 +281,34 @@ export function decodeHash(hash: string): HashResult {
   }
 
   const validated = validateConfig(partial, { naming: 'url' });
-  return { config: validated.config, notices: [...notices, ...validated.notices], preset };
+  return { config: validated.config, notices: [...notices, ...validated.notices], preset, story };
+}
+
+/** Reads `<id>/<step>` (step from 1; `<id>` alone is step 1), with a notice for what is wrong. */
+function readStory(text: string, notices: Notice[]): StoryPlace | null {
+  const slash = text.lastIndexOf('/');
+  const id = slash < 0 ? text : text.slice(0, slash);
+  const stepText = slash < 0 ? '1' : text.slice(slash + 1).trim();
+  const story = findStory(id);
+  if (!story) {
+    const known = STORIES.map((s) => s.id).join(', ');
+    const message =
+      id.trim() === ''
+        ? `story has no value (write story=…/1, the stories are ${known}); ignored.`
+        : `There is no story "${shorten(id)}"; ignored. The stories are ${known}.`;
+    notices.push({ key: STORY_KEY, kind: 'dropped', message });
+    return null;
+  }
+  const steps = story.steps.length;
+  const step = /^\d{1,6}$/.test(stepText) ? Number(stepText) : NaN;
+  if (!Number.isFinite(step) || step < 1 || step > steps) {
+    const clamped = Number.isFinite(step) ? Math.min(Math.max(step, 1), steps) : 1;
+    notices.push({
+      key: STORY_KEY,
+      kind: 'clamped',
+      message: `The story "${story.id}" has steps 1 to ${steps}, not "${shorten(stepText)}"; showing step ${clamped}.`
+    });
+    return { story, index: clamped - 1 };
+  }
+  return { story, index: step - 1 };
 }

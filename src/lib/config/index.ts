@@ -30,7 +30,15 @@ export {
   type ValidateOptions,
   type ValidationResult
 } from './schema';
-export { encodeHash, decodeHash, PRESET_KEY, type EncodeOptions, type HashResult } from './hash';
+export {
+  encodeHash,
+  decodeHash,
+  PRESET_KEY,
+  STORY_KEY,
+  type EncodeOptions,
+  type HashResult,
+  type StoryPlace
+} from './hash';
 export {
   PRESETS,
   STORIES,

@@ -149,3 +149,44 @@ describe('preset= in the URL hash', () => {
     expect(decodeHash('preset=irnn&preset=gru').preset?.id).toBe('gru');
   });
 });
+
+describe('story=<id>/<step> in the URL hash', () => {
+  const story = findStory('vanishing-exploding')!;
+
+  it('names a step of a story; its preset is the base', () => {
+    const { config, notices, preset, story: place } = decodeHash('story=vanishing-exploding/2');
+    expect(notices).toEqual([]);
+    expect(place).toEqual({ story, index: 1 });
+    expect(preset?.id).toBe(story.steps[1].preset);
+    expect(config).toEqual(presetConfig(preset!));
+    expect(encodeHash(config, { story: place })).toBe('story=vanishing-exploding/2');
+  });
+
+  it('round-trips a changed step, and the id alone is step 1', () => {
+    const place = { story, index: 3 };
+    const preset = findPreset(story.steps[3].preset)!;
+    const changed = { ...presetConfig(preset), hidden: 20 };
+    const hash = encodeHash(changed, { story: place });
+    expect(hash).toBe('story=vanishing-exploding/4&hidden=20');
+    expect(decodeHash(hash)).toEqual({ config: changed, notices: [], preset, story: place });
+    expect(decodeHash('STORY=Vanishing-Exploding').story).toEqual({ story, index: 0 });
+  });
+
+  it('clamps a step out of range and refuses an unknown story, with notices', () => {
+    const far = decodeHash('story=vanishing-exploding/99');
+    expect(far.story?.index).toBe(story.steps.length - 1);
+    expect(far.notices.map((n) => n.message)).toEqual([
+      `The story "vanishing-exploding" has steps 1 to ${story.steps.length}, not "99"; showing step ${story.steps.length}.`
+    ]);
+    const junk = decodeHash('story=vanishing-exploding/x');
+    expect(junk.story?.index).toBe(0);
+    expect(junk.notices).toHaveLength(1);
+    const unknown = decodeHash('story=nope/2&cell=gru');
+    expect(unknown.story).toBeNull();
+    expect(unknown.preset).toBeNull();
+    expect(unknown.config).toEqual({ ...DEFAULT_CONFIG, cell: 'gru' });
+    expect(unknown.notices[0].message).toMatch(/^There is no story "nope"; ignored\./);
+    for (const hash of ['story', 'story=', 'story=/', 'story=%E0%A4%A/1', 'story=a/b/c'])
+      expect(() => decodeHash(hash)).not.toThrow();
+  });
+});
