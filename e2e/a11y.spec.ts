@@ -90,6 +90,12 @@ for (const theme of THEMES) {
       const errors = collectErrors(page);
       await open(page, '/embed#backend=wasm');
       await audit(page, `/embed (${theme})`);
+      // Its shortcuts leave out P: an embed has no presentation mode.
+      await page.keyboard.press('?');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await expect(dialog.getByRole('row', { name: /^R\b/ })).toBeVisible();
+      await expect(dialog.getByRole('row', { name: /^P\b/ })).toHaveCount(0);
+      await audit(page, `/embed with its shortcuts dialog (${theme})`);
       expect(errors).toEqual([]);
     });
   });
