@@ -113,6 +113,14 @@ test('a guided story steps through its presets and can be left at any point', as
   await ready(page);
   await expect(progress).toContainText(`step 2 of ${story.steps.length}`);
 
+  // A presentation clicker's Page Down and Page Up step on and back.
+  await page.locator('body').focus();
+  await page.keyboard.press('PageDown');
+  await expect(progress).toContainText(`step 3 of ${story.steps.length}`);
+  await page.keyboard.press('PageUp');
+  await expect(progress).toContainText(`step 2 of ${story.steps.length}`);
+  await ready(page);
+
   // The note and the story's buttons pass axe (WCAG 2.1 A and AA), folded and open.
   const axe = async () => {
     const { violations } = await new AxeBuilder({ page })

@@ -208,7 +208,8 @@ export function isPanelId(value: string): value is PanelId {
 // Keyboard
 // ---------------------------------------------------------------------------------------------
 
-export type Shortcut = 'toggle' | 'step' | 'reset' | 'help' | 'present';
+export type Shortcut =
+  'toggle' | 'step' | 'reset' | 'help' | 'present' | 'story-next' | 'story-previous';
 
 /** The shortcuts, for the help dialog. */
 export const SHORTCUTS: readonly { keys: string; action: string }[] = [
@@ -216,6 +217,10 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: '→', action: 'One training step' },
   { keys: 'R', action: 'Reset: fresh weights from the seed, step 0' },
   { keys: 'P', action: 'Presentation mode on or off (full screen, large type, high contrast)' },
+  {
+    keys: 'Page Down / Page Up',
+    action: 'In a guided story: next or previous step (a presentation clicker sends these)'
+  },
   { keys: '?', action: 'Show or hide this help' }
 ];
 
@@ -279,6 +284,10 @@ export function shortcutOf(event: KeyEventLike): Shortcut | null {
       return event.repeat ? null : 'present';
     case '?':
       return 'help';
+    case 'PageDown':
+      return 'story-next';
+    case 'PageUp':
+      return 'story-previous';
     default:
       return null;
   }
@@ -683,6 +692,8 @@ export class Explorer {
       repeat: event.repeat
     });
     if (shortcut === null) return;
+    // Outside a story, Page Down and Page Up scroll as usual.
+    if ((shortcut === 'story-next' || shortcut === 'story-previous') && !this.story) return;
     // With the help dialog open, only `?` (close) acts; Escape closes it natively.
     if (this.helpOpen && shortcut !== 'help') return;
     event.preventDefault();
@@ -690,6 +701,8 @@ export class Explorer {
     else if (shortcut === 'toggle') this.toggle();
     else if (shortcut === 'step') this.step();
     else if (shortcut === 'present') this.togglePresenting();
+    else if (shortcut === 'story-next') this.nextStoryStep();
+    else if (shortcut === 'story-previous') this.previousStoryStep();
     else this.reset();
   };
 

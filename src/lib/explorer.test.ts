@@ -446,6 +446,33 @@ describe('Explorer presets and stories', () => {
     expect(explorer.startStory('nope')).toBe(false);
   });
 
+  it('Page Down and Page Up step through a story, and scroll as usual outside one', () => {
+    const explorer = new Explorer('');
+    const press = (key: string) => {
+      let prevented = false;
+      explorer.onKeydown({
+        key,
+        target: null,
+        preventDefault: () => (prevented = true)
+      } as unknown as KeyboardEvent);
+      return prevented;
+    };
+    expect(press('PageDown')).toBe(false);
+    explorer.startStory('initialization');
+    expect(press('PageDown')).toBe(true);
+    expect(explorer.story?.index).toBe(1);
+    press('PageDown');
+    press('PageUp');
+    expect(explorer.story?.index).toBe(1);
+    // Not while typing in a box.
+    explorer.onKeydown({
+      key: 'PageDown',
+      target: { tagName: 'INPUT', type: 'number' },
+      preventDefault: () => {}
+    } as unknown as KeyboardEvent);
+    expect(explorer.story?.index).toBe(1);
+  });
+
   it('opens a story at the step its URL names', () => {
     const explorer = new Explorer('#story=initialization/3&T=30');
     expect(explorer.story?.story.id).toBe('initialization');
