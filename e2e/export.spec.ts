@@ -404,7 +404,8 @@ const SIZE_KEYS = new Set(['hidden', 'T', 'batch', 'layers']);
 
 /**
  * A random, often malformed hash: known keys (in any case) with valid, out-of-range, huge or junk
- * values, unknown keys, unicode, broken percent-encoding, empty and repeated segments. Sizes are
+ * values, unknown keys, presets and story steps (known, unknown, junk), unicode, broken
+ * percent-encoding, empty and repeated segments. Sizes are
  * kept to one huge one per hash, and the GPU backends (minutes to warm up on SwiftShader) are left
  * out, so that the models the session builds stay small; the hash handling is the same.
  */
@@ -478,6 +479,15 @@ function randomHash(random: ReturnType<typeof generator>): string {
       segments.push(
         `${random.pick(junk)}${random.pick(['x', 'key', 'ρ', 'hidden2'])}=${random.pick(junk)}`
       );
+      continue;
+    }
+    if (roll < 0.3) {
+      // A preset or a story step (small ones), or junk in their place.
+      const key = random.pick(['preset', 'PRESET', 'story', 'Story']);
+      const value = key.toLowerCase().startsWith('p')
+        ? random.pick(['vanishing-tanh', 'irnn', 'truncated-bptt', 'nope', ...junk])
+        : random.pick(['initialization/2', 'vanishing-exploding/99', 'nope/1', '/', ...junk]);
+      segments.push(random.next() < 0.1 ? key : `${key}=${value}`);
       continue;
     }
     const p = random.pick(PARAMETERS);
