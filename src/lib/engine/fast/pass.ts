@@ -36,6 +36,8 @@ import {
   transpose
 } from './linalg';
 import type { Floats } from './linalg';
+import { simdProducts } from './simd';
+import type { SimdProducts } from './simd';
 
 /** Parameter values by PyTorch name (row-major, shaped as in init.ts). */
 export type FastWeights = Record<string, Float32Array>;
@@ -61,6 +63,12 @@ export interface FastMeasurement {
 export class FastWorkspace {
   private readonly singles = new Map<string, Float32Array>();
   private readonly doubles = new Map<string, Float64Array>();
+  /** The WebAssembly SIMD products (./simd.ts) where they run and `simd` is not false. */
+  readonly simd: SimdProducts | null;
+
+  constructor(options: { simd?: boolean } = {}) {
+    this.simd = options.simd === false ? null : simdProducts();
+  }
 
   /** A float32 buffer of `size` zeros, named `key` (a key names one buffer in a pass). */
   f32(key: string, size: number): Float32Array {
@@ -136,6 +144,8 @@ interface DirectionRun {
   dir: LayerDirection;
   /** `rec.h` is a view of `states`. */
   rec: FastRecords;
+  /** W_hhᵀ, [H, G·H]. */
+  weightHHT: Float32Array;
   /**
    * The states in processing order with the initial one, [T + 1, B, H]: h0, h_0 … h_{T−1} going
    * forwards, h_0 … h_{T−1}, h0 going backwards. Its rows T·B from `enteringOffset` are then the
@@ -254,6 +264,7 @@ export function fastMeasure(
   workspace: FastWorkspace = new FastWorkspace()
 ): FastMeasurement {
   const ws = workspace;
+  const simd = ws.simd;
   const unsupported = fastSupport(spec);
   if (unsupported) throw new Error(`fast pass: ${unsupported}`);
   const network = spec.network;
@@ -307,6 +318,7 @@ export function fastMeasure(
         rec,
         states,
         enteringOffset: dir.reverse ? B * H : 0,
+        weightHHT: transpose(w.weightHH, 0, GH, H, ws.f32(`W_hh T ${key}`, GH * H)),
         weights: w,
         weightIH,
         input,
@@ -326,7 +338,9 @@ export function fastMeasure(
         const t = dir.reverse ? T - 1 - p : p;
         const prev = stateBefore(run, t);
         // h_{t−1} W_hhᵀ for the whole batch at once.
-        productNT(prev.h, prev.hOffset, B, w.weightHH, 0, GH, H, recurrent, 0, false);
+        if (simd)
+          simd.product(prev.h, prev.hOffset, B, H, 1, run.weightHHT, 0, GH, H, recurrent, 0, false);
+        else productNT(prev.h, prev.hOffset, B, w.weightHH, 0, GH, H, recurrent, 0, false);
         cell.forward(w, rec, t, prev, recurrent);
       }
       runs.push(run);
@@ -451,7 +465,8 @@ function backwardDirection(
   const dWeightHH = grads[`weight_hh_${suffix}`];
   const dBiasHH = grads[`bias_hh_${suffix}`];
   // W_hhᵀ, [H, G·H]: dL/dh_{t−1} = dPR W_hh is then a product of the same form as the others.
-  const weightHHT = transpose(w.weightHH, 0, GH, H, ws.f32('W_hh T', GH * H));
+  const { weightHHT } = run;
+  const simd = ws.simd;
   const dhAll = ws.f32('dh all', T * B * H);
   const dh = ws.f64('dh', B * H);
   const next = ws.f64('dh next', B * H);
@@ -502,7 +517,22 @@ function backwardDirection(
     }
     // dL/dh_{t−1} = (the cell's direct part) + dPR W_hh.
     next.set(scratch.dhPrevDirect);
-    productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, true);
+    if (simd)
+      simd.product(
+        scratch.dPreRecurrent,
+        t * B * GH,
+        B,
+        GH,
+        1,
+        w.weightHH,
+        0,
+        H,
+        GH,
+        next,
+        0,
+        true
+      );
+    else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, true);
     const h = other(carriesH, carryH);
     for (let i = 0; i < B * H; i++) h[i] = next[i];
     carryH = h;
@@ -510,7 +540,22 @@ function backwardDirection(
   }
   // dW_hh = Σ_t dPR_tᵀ h_{t−1}: one product over all steps, with the states entering steps 0 …
   // T − 1, which lie in order in `run.states`.
-  productTN(scratch.dPreRecurrent, 0, GH, run.states, run.enteringOffset, H, T * B, dWeightHH);
+  if (simd)
+    simd.product(
+      scratch.dPreRecurrent,
+      0,
+      GH,
+      1,
+      GH,
+      run.states,
+      run.enteringOffset,
+      H,
+      T * B,
+      dWeightHH,
+      0,
+      true
+    );
+  else productTN(scratch.dPreRecurrent, 0, GH, run.states, run.enteringOffset, H, T * B, dWeightHH);
   if (!cell.foldsRecurrentBias) addColumnSums(scratch.dPreRecurrent, T * B, GH, dBiasHH);
   // The input weights, biases and (below the top) the gradient into the layer's input.
   linearBackward(
