@@ -1,17 +1,19 @@
 /**
  * The live slider's per-event cost in Node, without tfjs: the work one ρ (or g²) input event does
  * in the worker once a drag has begun, i.e. rescale the copy of W_hh (`SliderPreview.scale`) and
- * measure the display batch with the plain-JavaScript pass (forward, loss, BPTT, norms).
+ * measure the display batch with the fast pass (forward, loss, BPTT, norms) in the copy's reused
+ * buffers, as `SliderPreview.measure` does.
  *
- *   npx tsx scripts/slider-bench.ts ['<url hash>'] [--events N] [--warmup N]
+ *   npx tsx scripts/slider-bench.ts ['<url hash>'] [--events N] [--warmup N] [--no-simd]
  *
  * Default hash: the issue's size, `cell=rnn&hidden=64&T=100&rho=1` (batch 16, the config's
  * default). Prints the least, median, p95 and largest wall time per event, and the median of the
  * process's CPU time per event (the steadier figure on a shared machine, though not immune to it).
+ * `--no-simd`: the pass's products in plain JavaScript, as where WebAssembly SIMD is missing.
  */
 import { parseArgs } from 'node:util';
 import { decodeHash } from '../src/lib/config';
-import { SliderPreview } from '../src/lib/engine/fast';
+import { fastMeasure, FastWorkspace, SliderPreview } from '../src/lib/engine/fast';
 import { initParameters } from '../src/lib/engine/init';
 import { VIEW_BATCH_INDEX } from '../src/lib/session/core';
 import { trainingSpec } from '../src/lib/tasks';
@@ -20,7 +22,8 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     events: { type: 'string', default: '200' },
-    warmup: { type: 'string', default: '30' }
+    warmup: { type: 'string', default: '30' },
+    'no-simd': { type: 'boolean', default: false }
   }
 });
 const hash = positionals[0] ?? 'cell=rnn&hidden=64&T=100&rho=1';
@@ -40,6 +43,10 @@ const batch = task.batch(
 const preview = SliderPreview.create(spec, params, batch);
 if (!preview) throw new Error(`the fast pass does not cover ${hash}`);
 
+// What `preview.measure()` does, with a workspace that may leave SIMD out.
+const workspace = new FastWorkspace({ simd: !values['no-simd'] });
+const simd = workspace.simd ? 'SIMD' : 'no SIMD';
+
 // A drag sweeping the scale of W_hh between 0.8 and 1.2 times its initial value and back: each
 // event multiplies by the ratio of the new scale to the previous one, as the session does.
 let scale = 1;
@@ -47,7 +54,7 @@ function event(i: number): number {
   const next = 1 + 0.2 * Math.sin(i / 10);
   preview!.scaleRecurrent(next / scale);
   scale = next;
-  return preview!.measure().gradNorm;
+  return fastMeasure(spec, preview!.weights, batch, workspace).gradNorm;
 }
 
 let sink = 0;
@@ -68,7 +75,7 @@ const at = (xs: number[], q: number) => {
 };
 const { cell, hidden } = spec.network;
 console.log(
-  `slider event (scale W_hh + fast pass), ${cell} H=${hidden} T=${batch.T} B=${batch.B}, ` +
+  `slider event (scale W_hh + fast pass, ${simd}), ${cell} H=${hidden} T=${batch.T} B=${batch.B}, ` +
     `${events} events after ${warmup} warm-up: wall min ${at(wall, 0).toFixed(2)} ms, ` +
     `median ${at(wall, 0.5).toFixed(2)} ms, ` +
     `p95 ${at(wall, 0.95).toFixed(2)} ms, max ${Math.max(...wall).toFixed(2)} ms; ` +
