@@ -11,8 +11,9 @@
  * At the live slider's sizes (hidden 64, T = 100) tfjs spends its time on the ~10 small ops per
  * step, not on arithmetic; these loops do the arithmetic alone, the three large products of each
  * direction (h_{t−1} W_hhᵀ, dPR_t W_hh, dW_hh) on WebAssembly SIMD where it runs (./simd.ts, the
- * same bits as the JavaScript kernels), in buffers a {@link FastWorkspace} keeps between calls. Sums run in float64, records are
- * float32 like the engine's tensors, so the numbers agree with the engine's to float32 rounding.
+ * same bits as the JavaScript kernels), in buffers a {@link FastWorkspace} keeps between calls.
+ * Sums run in float64, records are float32 like the engine's tensors, so the numbers agree with
+ * the engine's to float32 rounding.
  * Encoder–decoder models are not covered ({@link fastSupport}): the session measures them with tfjs.
  */
 import { locateNonFinite, rootOfSum } from '../nonfinite';
@@ -570,7 +571,7 @@ function backwardDirection(
     grads[`weight_ih_${suffix}`],
     grads[`bias_ih_${suffix}`],
     dInput,
-    ws.f32('W_ih T', GH * run.inputSize)
+    ws.f32(`W_ih T ${suffix}`, GH * run.inputSize)
   );
   if (cell.foldsRecurrentBias) dBiasHH.set(grads[`bias_ih_${suffix}`]);
   if (learnedInitialState) {

@@ -12,7 +12,7 @@ import type { CellType } from '../types';
 import { productNT, productTN } from './linalg';
 import { fastMeasure, FastWorkspace } from './pass';
 import type { FastMeasurement, FastWeights } from './pass';
-import { simdProducts } from './simd';
+import { makeSimdProducts, simdProducts } from './simd';
 
 const simd = simdProducts();
 
@@ -67,6 +67,29 @@ describe('SIMD products', () => {
     productTN(A, 0, m, X, 5, n, rows, reference);
     simd!.product(A, 0, m, 1, m, X, 5, n, rows, fast, 0, true);
     expectSameBits(fast, reference, 'out');
+  });
+
+  it('where the memory cannot grow enough, compute in JavaScript, with the same bits', () => {
+    // One page (64 KiB): dW_hh's operands at the size (~800 KB) do not fit.
+    const small = makeSimdProducts(1)!;
+    const random = new Random(11);
+    const [m, n, rows] = [64, 64, 1600];
+    const A = floats(random, rows * m);
+    const X = floats(random, rows * n);
+    const reference = new Float64Array(m * n);
+    const fast = new Float64Array(m * n);
+    productTN(A, 0, m, X, 0, n, rows, reference);
+    small.product(A, 0, m, 1, m, X, 0, n, rows, fast, 0, true);
+    expectSameBits(fast, reference, 'out');
+    // A product that fits still runs in the kernel's memory.
+    const B = floats(random, 16 * 8);
+    const before = new Float64Array(2 * 8);
+    const after = new Float64Array(2 * 8);
+    productNT(A, 0, 2, B, 0, 8, 16, before, 0, false);
+    const BT = new Float32Array(16 * 8);
+    for (let j = 0; j < 8; j++) for (let l = 0; l < 16; l++) BT[l * 8 + j] = B[j * 16 + l];
+    small.product(A, 0, 2, 16, 1, BT, 0, 8, 16, after, 0, false);
+    expectSameBits(after, before, 'small product');
   });
 });
 

@@ -207,13 +207,18 @@ class WasmProducts implements SimdProducts {
     this.doubles = new Float64Array(memory.buffer);
   }
 
-  /** At least `bytes` of memory (growing it renews the views). */
-  private reserve(bytes: number): void {
+  /** At least `bytes` of memory (growing it renews the views); false if it cannot grow so far. */
+  private reserve(bytes: number): boolean {
     const have = this.memory.buffer.byteLength;
-    if (bytes <= have) return;
-    this.memory.grow(Math.ceil((bytes - have) / 65536));
+    if (bytes <= have) return true;
+    try {
+      this.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return false;
+    }
     this.singles = new Float32Array(this.memory.buffer);
     this.doubles = new Float64Array(this.memory.buffer);
+    return true;
   }
 
   product(
@@ -233,13 +238,14 @@ class WasmProducts implements SimdProducts {
     if (m <= 0 || n <= 0) return;
     const m2 = m - (m % 2);
     const n8 = n - (n % 8);
-    if (m2 > 0 && n8 > 0 && len > 0) {
-      // The operands copied in: A's span, BT's rows, out (when added to); 16-byte aligned.
-      const aSpan = (m - 1) * rowStride + (len - 1) * colStride + 1;
-      const aAt = 0;
-      const bAt = align16(aAt + 4 * aSpan);
-      const outAt = align16(bAt + 4 * len * n);
-      this.reserve(outAt + 8 * m * n);
+    /** Columns the kernel computed in rows i < m2. */
+    let done = 0;
+    // The operands copied in: A's span, BT's rows, out (when added to); 16-byte aligned.
+    const aSpan = (m - 1) * rowStride + (len - 1) * colStride + 1;
+    const aAt = 0;
+    const bAt = align16(aAt + 4 * aSpan);
+    const outAt = align16(bAt + 4 * len * n);
+    if (m2 > 0 && n8 > 0 && len > 0 && this.reserve(outAt + 8 * m * n)) {
       this.singles.set(A.subarray(ao, ao + aSpan), aAt / 4);
       this.singles.set(BT.subarray(bo, bo + len * n), bAt / 4);
       const outView = this.doubles.subarray(outAt / 8, outAt / 8 + m * n);
@@ -259,10 +265,11 @@ class WasmProducts implements SimdProducts {
       );
       // Back: the block the kernel computed, row by row.
       for (let i = 0; i < m2; i++) out.set(outView.subarray(i * n, i * n + n8), oo + i * n);
+      done = n8;
     }
-    // The rest, as linalg.ts sums it.
+    // The rest (all of it where the memory could not grow), as linalg.ts sums it.
     for (let i = 0; i < m2; i++)
-      for (let j = n8 > 0 && len > 0 ? n8 : 0; j < n; j++) {
+      for (let j = done; j < n; j++) {
         let sum = 0;
         for (let l = 0; l < len; l++)
           sum += A[ao + i * rowStride + l * colStride] * BT[bo + l * n + j];
@@ -295,21 +302,29 @@ function align16(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
 }
 
-let products: SimdProducts | null | undefined;
-
-/** The SIMD products, or null where this JavaScript engine cannot run them. */
-export function simdProducts(): SimdProducts | null {
-  if (products !== undefined) return products;
-  products = null;
+/**
+ * New SIMD products with their own memory (at most `maximumPages` of 64 KiB, for tests), or null
+ * where this JavaScript engine cannot run them.
+ */
+export function makeSimdProducts(maximumPages?: number): SimdProducts | null {
   try {
     if (typeof WebAssembly === 'undefined') return null;
     const bytes = kernelModule();
     if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: 1 });
+    const memory = new WebAssembly.Memory(
+      maximumPages === undefined ? { initial: 1 } : { initial: 1, maximum: maximumPages }
+    );
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    products = new WasmProducts(memory, instance.exports.product as Kernel);
+    return new WasmProducts(memory, instance.exports.product as Kernel);
   } catch {
-    products = null;
+    return null;
   }
+}
+
+let products: SimdProducts | null | undefined;
+
+/** The SIMD products shared by every pass (made at the first call), or null where they cannot run. */
+export function simdProducts(): SimdProducts | null {
+  if (products === undefined) products = makeSimdProducts();
   return products;
 }
