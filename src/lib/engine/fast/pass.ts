@@ -9,8 +9,11 @@
  * - truncation k: no gradient crosses into the state entering processing step p when p % k = 0.
  *
  * At the live slider's sizes (hidden 64, T = 100) tfjs spends its time on the ~10 small ops per
- * step, not on arithmetic; these loops do the arithmetic alone. Sums run in float64, records are
- * float32 like the engine's tensors, so the numbers agree with the engine's to float32 rounding.
+ * step, not on arithmetic; these loops do the arithmetic alone, the three large products of each
+ * direction (h_{t−1} W_hhᵀ, dPR_t W_hh, dW_hh) on WebAssembly SIMD where it runs (./simd.ts, the
+ * same bits as the JavaScript kernels), in buffers a {@link FastWorkspace} keeps between calls.
+ * Sums run in float64, records are float32 like the engine's tensors, so the numbers agree with
+ * the engine's to float32 rounding.
  * Encoder–decoder models are not covered ({@link fastSupport}): the session measures them with tfjs.
  */
 import { locateNonFinite, rootOfSum } from '../nonfinite';
@@ -31,10 +34,13 @@ import {
   linearBackward,
   perStepNorms,
   productNT,
+  productTN,
   squaredNorm,
   transpose
 } from './linalg';
 import type { Floats } from './linalg';
+import { simdProducts } from './simd';
+import type { SimdProducts } from './simd';
 
 /** Parameter values by PyTorch name (row-major, shaped as in init.ts). */
 export type FastWeights = Record<string, Float32Array>;
@@ -50,6 +56,38 @@ export interface FastMeasurement {
   nonFinite: NonFinite | null;
   /** dL/dθ by parameter name, shaped as the parameter. */
   grads: Record<string, Float64Array>;
+}
+
+/**
+ * The pass's buffers, kept from one {@link fastMeasure} to the next so that a drag does not
+ * allocate (and the garbage collector does not run) at every event: each buffer is found by its
+ * name and size, and handed out zero-filled, as a new array would be.
+ */
+export class FastWorkspace {
+  private readonly singles = new Map<string, Float32Array>();
+  private readonly doubles = new Map<string, Float64Array>();
+  /** The WebAssembly SIMD products (./simd.ts) where they run and `simd` is not false. */
+  readonly simd: SimdProducts | null;
+
+  constructor(options: { simd?: boolean } = {}) {
+    this.simd = options.simd === false ? null : simdProducts();
+  }
+
+  /** A float32 buffer of `size` zeros, named `key` (a key names one buffer in a pass). */
+  f32(key: string, size: number): Float32Array {
+    let buffer = this.singles.get(key);
+    if (buffer?.length === size) buffer.fill(0);
+    else this.singles.set(key, (buffer = new Float32Array(size)));
+    return buffer;
+  }
+
+  /** A float64 buffer of `size` zeros, named `key`. */
+  f64(key: string, size: number): Float64Array {
+    let buffer = this.doubles.get(key);
+    if (buffer?.length === size) buffer.fill(0);
+    else this.doubles.set(key, (buffer = new Float64Array(size)));
+    return buffer;
+  }
 }
 
 /** Null when the fast pass covers this spec; otherwise what it does not cover. */
@@ -107,7 +145,17 @@ export function checkWeights(network: NetworkSpec, weights: FastWeights): void {
 /** One layer and direction's forward pass. */
 interface DirectionRun {
   dir: LayerDirection;
+  /** `rec.h` is a view of `states`. */
   rec: FastRecords;
+  /** W_hhᵀ, [H, G·H]. */
+  weightHHT: Float32Array;
+  /**
+   * The states in processing order with the initial one, [T + 1, B, H]: h0, h_0 … h_{T−1} going
+   * forwards, h_0 … h_{T−1}, h0 going backwards. Its rows T·B from `enteringOffset` are then the
+   * state entering each step t = 0 … T − 1, in order.
+   */
+  states: Float32Array;
+  enteringOffset: number;
   weights: FastRecurrentWeights;
   /** W_ih, [G·H, I]. */
   weightIH: Float32Array;
@@ -128,9 +176,13 @@ function stateBefore(run: DirectionRun, t: number): StateRef {
   return { h: run.rec.h, hOffset: offset, c: run.rec.c, cOffset: offset };
 }
 
-/** [B, H]: the learned initial state broadcast over the batch, or zeros. */
-function initialState(learned: Float32Array | undefined, B: number, H: number): Float32Array {
-  const out = new Float32Array(B * H);
+/** [B, H] in `out` (zeros): the learned initial state broadcast over the batch, or zeros. */
+function initialState(
+  learned: Float32Array | undefined,
+  B: number,
+  H: number,
+  out: Float32Array
+): Float32Array {
   if (learned) for (let b = 0; b < B; b++) out.set(learned, b * H);
   return out;
 }
@@ -203,12 +255,19 @@ interface DirectSource {
 /**
  * Forward, loss, BPTT and norms of a (non encoder–decoder) network on a batch, in the way
  * `Trainer.measure` computes them. Throws on weights that do not fit the spec.
+ *
+ * With a `workspace`, the pass works in its buffers (made at the first call, reused at the next
+ * ones of the same shape), and the `grads` it returns are among them: they hold until the next
+ * call with that workspace. The other results are always new arrays.
  */
 export function fastMeasure(
   spec: TrainingSpec,
   weights: FastWeights,
-  batch: Batch
+  batch: Batch,
+  workspace: FastWorkspace = new FastWorkspace()
 ): FastMeasurement {
+  const ws = workspace;
+  const simd = ws.simd;
   const unsupported = fastSupport(spec);
   if (unsupported) throw new Error(`fast pass: ${unsupported}`);
   const network = spec.network;
@@ -234,15 +293,17 @@ export function fastMeasure(
         biasHH: weights[`bias_hh_${dir.suffix}`],
         peephole: weights[`peephole_${dir.suffix}`] ?? null
       };
+      const key = dir.suffix;
+      const states = ws.f32(`states ${key}`, (T + 1) * B * H);
       const rec: FastRecords = {
         T,
         B,
         H,
-        xProj: new Float64Array(T * B * GH),
-        h: new Float32Array(T * B * H),
-        c: cell.hasCellState ? new Float32Array(T * B * H) : null,
-        gates: new Float32Array(network.cell === 'rnn' ? 0 : T * B * GH),
-        aux: cell.hasAux ? new Float32Array(T * B * H) : null
+        xProj: ws.f64(`xProj ${key}`, T * B * GH),
+        h: states.subarray(dir.reverse ? 0 : B * H, (dir.reverse ? T : T + 1) * B * H),
+        c: cell.hasCellState ? ws.f32(`c ${key}`, T * B * H) : null,
+        gates: ws.f32(`gates ${key}`, network.cell === 'rnn' ? 0 : T * B * GH),
+        aux: cell.hasAux ? ws.f32(`aux ${key}`, T * B * H) : null
       };
       const weightIH = weights[`weight_ih_${dir.suffix}`];
       affine(
@@ -258,25 +319,37 @@ export function fastMeasure(
       const run: DirectionRun = {
         dir,
         rec,
+        states,
+        enteringOffset: dir.reverse ? B * H : 0,
+        weightHHT: transpose(w.weightHH, 0, GH, H, ws.f32(`W_hh T ${key}`, GH * H)),
         weights: w,
         weightIH,
         input,
         inputSize,
-        h0: initialState(weights[`initial_h_${dir.suffix}`], B, H),
-        c0: cell.hasCellState ? initialState(weights[`initial_c_${dir.suffix}`], B, H) : null
+        h0: initialState(
+          weights[`initial_h_${dir.suffix}`],
+          B,
+          H,
+          states.subarray(dir.reverse ? T * B * H : 0, (dir.reverse ? T + 1 : 1) * B * H)
+        ),
+        c0: cell.hasCellState
+          ? initialState(weights[`initial_c_${dir.suffix}`], B, H, ws.f32(`c0 ${key}`, B * H))
+          : null
       };
-      const recurrent = new Float64Array(B * GH);
+      const recurrent = ws.f64('recurrent', B * GH);
       for (let p = 0; p < T; p++) {
         const t = dir.reverse ? T - 1 - p : p;
         const prev = stateBefore(run, t);
         // h_{t−1} W_hhᵀ for the whole batch at once.
-        productNT(prev.h, prev.hOffset, B, w.weightHH, 0, GH, H, recurrent, 0, false);
+        if (simd)
+          simd.product(prev.h, prev.hOffset, B, H, 1, run.weightHHT, 0, GH, H, recurrent, 0, false);
+        else productNT(prev.h, prev.hOffset, B, w.weightHH, 0, GH, H, recurrent, 0, false);
         cell.forward(w, rec, t, prev, recurrent);
       }
       runs.push(run);
     }
     layers.push(runs);
-    input = joinDirections(runs, T, B, H);
+    input = joinDirections(runs, T, B, H, ws.f32(`layer ${layer}`, T * B * runs.length * H));
     inputSize = runs.length * H;
   }
 
@@ -288,27 +361,27 @@ export function fastMeasure(
   let readoutInput: Float32Array;
   if (network.readout === 'step') readoutInput = input;
   else if (network.readout === 'last') {
-    readoutInput = new Float32Array(B * D);
+    readoutInput = ws.f32('readout input', B * D);
     top.forEach((run, d) => {
       const t = run.dir.reverse ? 0 : T - 1;
       for (let b = 0; b < B; b++)
         readoutInput.set(run.rec.h.subarray((t * B + b) * H, (t * B + b + 1) * H), b * D + d * H);
     });
   } else {
-    const sums = new Float64Array(B * D);
+    const sums = ws.f64('readout sums', B * D);
     for (let t = 0; t < T; t++) for (let i = 0; i < B * D; i++) sums[i] += input[t * B * D + i];
-    readoutInput = new Float32Array(B * D);
+    readoutInput = ws.f32('readout input', B * D);
     for (let i = 0; i < B * D; i++) readoutInput[i] = sums[i] / T;
   }
-  const y = new Float64Array(rows * O);
+  const y = ws.f64('y', rows * O);
   affine(readoutInput, rows, D, weights['readout.weight'], O, weights['readout.bias'], null, y);
   const output = Float32Array.from(y);
   const { loss, dY } = lossAndGradient(spec.loss, output, batch.target, batch.mask, rows, O);
 
   // --- backward --------------------------------------------------------------------------------
   const grads: Record<string, Float64Array> = {};
-  for (const name of names) grads[name] = new Float64Array(weights[name].length);
-  const dReadoutInput = new Float64Array(rows * D);
+  for (const name of names) grads[name] = ws.f64(`d ${name}`, weights[name].length);
+  const dReadoutInput = ws.f64('d readout input', rows * D);
   linearBackward(
     dY,
     readoutInput,
@@ -318,7 +391,8 @@ export function fastMeasure(
     O,
     grads['readout.weight'],
     grads['readout.bias'],
-    dReadoutInput
+    dReadoutInput,
+    ws.f32('readout weight T', O * D)
   );
   let direct: DirectSource = {
     data: dReadoutInput,
@@ -328,11 +402,11 @@ export function fastMeasure(
   const norms = new Map<string, DirectionNorms>();
   for (let layer = network.layers - 1; layer >= 0; layer--) {
     const runs = layers[layer];
-    const dInput = layer > 0 ? new Float64Array(T * B * runs[0].inputSize) : null;
+    const dInput = layer > 0 ? ws.f64(`d layer ${layer - 1}`, T * B * runs[0].inputSize) : null;
     runs.forEach((run, d) => {
       norms.set(
         run.dir.suffix,
-        backwardDirection(run, d, direct, k, cell, grads, dInput, network.learnedInitialState)
+        backwardDirection(run, d, direct, k, cell, grads, dInput, network.learnedInitialState, ws)
       );
     });
     if (dInput) direct = { data: dInput, width: runs[0].inputSize, mode: 'every' };
@@ -351,11 +425,19 @@ export function fastMeasure(
   };
 }
 
-/** A layer's output, [T, B, D]: its directions' states side by side (forward, then reverse). */
-function joinDirections(runs: DirectionRun[], T: number, B: number, H: number): Float32Array {
+/**
+ * A layer's output, [T, B, D]: its directions' states side by side (forward, then reverse), in
+ * `out` (or the one direction's records).
+ */
+function joinDirections(
+  runs: DirectionRun[],
+  T: number,
+  B: number,
+  H: number,
+  out: Float32Array
+): Float32Array {
   if (runs.length === 1) return runs[0].rec.h;
   const D = runs.length * H;
-  const out = new Float32Array(T * B * D);
   runs.forEach((run, d) => {
     for (let row = 0; row < T * B; row++)
       out.set(run.rec.h.subarray(row * H, (row + 1) * H), row * D + d * H);
@@ -376,7 +458,8 @@ function backwardDirection(
   cell: FastCell,
   grads: Record<string, Float64Array>,
   dInput: Float64Array | null,
-  learnedInitialState: boolean | undefined
+  learnedInitialState: boolean | undefined,
+  ws: FastWorkspace
 ): DirectionNorms {
   const { dir, rec, weights: w } = run;
   const { T, B, H } = rec;
@@ -385,20 +468,27 @@ function backwardDirection(
   const dWeightHH = grads[`weight_hh_${suffix}`];
   const dBiasHH = grads[`bias_hh_${suffix}`];
   // W_hhᵀ, [H, G·H]: dL/dh_{t−1} = dPR W_hh is then a product of the same form as the others.
-  const weightHHT = transpose(w.weightHH, 0, GH, H);
-  const dhAll = new Float32Array(T * B * H);
-  const dh = new Float64Array(B * H);
-  const next = new Float64Array(B * H);
+  const { weightHHT } = run;
+  const simd = ws.simd;
+  const dhAll = ws.f32('dh all', T * B * H);
+  const dh = ws.f64('dh', B * H);
+  const next = ws.f64('dh next', B * H);
+  // dL/dh and dL/dc carried into the step before, each in one of two buffers by turns (the one
+  // not being read).
+  const carriesH = [ws.f32('dh carry 0', B * H), ws.f32('dh carry 1', B * H)];
+  const carriesC = cell.hasCellState
+    ? [ws.f32('dc carry 0', B * H), ws.f32('dc carry 1', B * H)]
+    : null;
+  const other = (buffers: Float32Array[], current: Float32Array | null) =>
+    current === buffers[0] ? buffers[1] : buffers[0];
   let carryH: Float32Array | null = null;
   let carryC: Float32Array | null = null;
-  let spareH: Float32Array = new Float32Array(B * H);
-  let spareC: Float32Array | null = cell.hasCellState ? new Float32Array(B * H) : null;
   const scratch: BackwardScratch = {
-    dPreInput: new Float32Array(T * B * GH),
-    dPreRecurrent: new Float32Array(T * B * GH),
-    dhPrevDirect: new Float64Array(B * H),
-    dc: cell.hasCellState ? new Float32Array(T * B * H) : null,
-    dcPrev: spareC,
+    dPreInput: ws.f32('d pre input', T * B * GH),
+    dPreRecurrent: ws.f32('d pre recurrent', T * B * GH),
+    dhPrevDirect: ws.f64('dh prev direct', B * H),
+    dc: cell.hasCellState ? ws.f32('dc all', T * B * H) : null,
+    dcPrev: null,
     dPeephole: grads[`peephole_${suffix}`] ?? null
   };
   const { data, width, mode } = direct;
@@ -420,7 +510,7 @@ function backwardDirection(
       }
     }
     const prev = stateBefore(run, t);
-    scratch.dcPrev = spareC;
+    scratch.dcPrev = carriesC ? other(carriesC, carryC) : null;
     cell.backward(w, rec, t, prev, dh, carryC, scratch);
     if (truncation > 0 && p > 0 && p % truncation === 0) {
       // The window's first step: no gradient goes on into the state before it.
@@ -430,28 +520,45 @@ function backwardDirection(
     }
     // dL/dh_{t−1} = (the cell's direct part) + dPR W_hh.
     next.set(scratch.dhPrevDirect);
-    productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, true);
-    const h = spareH;
-    spareH = carryH ?? new Float32Array(B * H);
+    if (simd)
+      simd.product(
+        scratch.dPreRecurrent,
+        t * B * GH,
+        B,
+        GH,
+        1,
+        w.weightHH,
+        0,
+        H,
+        GH,
+        next,
+        0,
+        true
+      );
+    else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, true);
+    const h = other(carriesH, carryH);
     for (let i = 0; i < B * H; i++) h[i] = next[i];
     carryH = h;
-    if (cell.hasCellState) {
-      const c = scratch.dcPrev!;
-      spareC = carryC ?? new Float32Array(B * H);
-      carryC = c;
-    }
+    if (cell.hasCellState) carryC = scratch.dcPrev;
   }
-  // dW_hh = Σ_t dPR_tᵀ h_{t−1}: one product over all steps, the state entering each step gathered
-  // transposed, [H, T·B].
-  const enteringT = new Float32Array(H * T * B);
-  for (let t = 0; t < T; t++) {
-    const prev = stateBefore(run, t);
-    for (let b = 0; b < B; b++)
-      for (let q = 0; q < H; q++)
-        enteringT[q * T * B + t * B + b] = prev.h[prev.hOffset + b * H + q];
-  }
-  const dPreRecurrentT = transpose(scratch.dPreRecurrent, 0, T * B, GH);
-  productNT(dPreRecurrentT, 0, GH, enteringT, 0, H, T * B, dWeightHH, 0, true);
+  // dW_hh = Σ_t dPR_tᵀ h_{t−1}: one product over all steps, with the states entering steps 0 …
+  // T − 1, which lie in order in `run.states`.
+  if (simd)
+    simd.product(
+      scratch.dPreRecurrent,
+      0,
+      GH,
+      1,
+      GH,
+      run.states,
+      run.enteringOffset,
+      H,
+      T * B,
+      dWeightHH,
+      0,
+      true
+    );
+  else productTN(scratch.dPreRecurrent, 0, GH, run.states, run.enteringOffset, H, T * B, dWeightHH);
   if (!cell.foldsRecurrentBias) addColumnSums(scratch.dPreRecurrent, T * B, GH, dBiasHH);
   // The input weights, biases and (below the top) the gradient into the layer's input.
   linearBackward(
@@ -463,7 +570,8 @@ function backwardDirection(
     GH,
     grads[`weight_ih_${suffix}`],
     grads[`bias_ih_${suffix}`],
-    dInput
+    dInput,
+    ws.f32(`W_ih T ${suffix}`, GH * run.inputSize)
   );
   if (cell.foldsRecurrentBias) dBiasHH.set(grads[`bias_ih_${suffix}`]);
   if (learnedInitialState) {

@@ -6,10 +6,13 @@
  */
 import type { ParamArrays } from '../init';
 import type { Batch, RecurrentScaling, TrainingSpec } from '../trainer';
-import { checkWeights, fastMeasure, fastSupport } from './pass';
+import { checkWeights, fastMeasure, fastSupport, FastWorkspace } from './pass';
 import type { FastMeasurement, FastWeights } from './pass';
 
 export class SliderPreview {
+  /** The pass's buffers, made at the first event of a drag and reused by the next ones. */
+  private readonly workspace = new FastWorkspace();
+
   private constructor(
     private readonly spec: TrainingSpec,
     /** The copy of the parameters, by name (W_hh as rescaled so far). */
@@ -59,8 +62,11 @@ export class SliderPreview {
     this.scale(scaling);
   }
 
-  /** Loss, gradient norm and per-step norms of the batch with the current copy. */
+  /**
+   * Loss, gradient norm and per-step norms of the batch with the current copy. Its `grads` hold
+   * until the next call (they live in this copy's buffers); the rest is the caller's.
+   */
   measure(): FastMeasurement {
-    return fastMeasure(this.spec, this.weights, this.batch);
+    return fastMeasure(this.spec, this.weights, this.batch, this.workspace);
   }
 }
