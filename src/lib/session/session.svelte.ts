@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import type { Config } from '$lib/config';
 import { alignForComparison } from './compare';
 import type { RestoreResult, SessionOptions } from './core';
+import { shareUnchanged } from './snapshot';
 import type { BackendInfo, SessionStatus, Snapshot } from './snapshot';
 import { startSessionWorker } from './start-worker';
 import { WASM_PATHS } from './wasm-paths';
@@ -152,11 +153,13 @@ export class Session {
   #receive(snapshot: Snapshot): void {
     // Replies and snapshot calls travel on different message ports: keep the newest.
     if (this.snapshot && snapshot.serial <= this.snapshot.serial) return;
-    this.snapshot = snapshot;
-    this.status = snapshot.status;
-    this.backend = snapshot.backend;
-    this.notices = snapshot.notice ? [...snapshot.notices, snapshot.notice] : snapshot.notices;
-    this.error = snapshot.error;
+    // What did not change keeps its identity, so views of it need not draw again.
+    const shared = shareUnchanged(this.snapshot, snapshot);
+    this.snapshot = shared;
+    this.status = shared.status;
+    this.backend = shared.backend;
+    this.notices = shared.notice ? [...shared.notices, shared.notice] : shared.notices;
+    this.error = shared.error;
   }
 
   /** Run a command once the config rebuilds asked before it have been made. */

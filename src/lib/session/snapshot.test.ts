@@ -12,6 +12,8 @@ import {
   makeSnapshot,
   makeView,
   MAX_HISTORY_POINTS,
+  keeper,
+  shareUnchanged,
   sliceItem
 } from './snapshot';
 import type { SnapshotInput } from './snapshot';
@@ -179,4 +181,86 @@ describe('makeView of a real inspection', () => {
       expect(view.prediction.output[6]).toBe(inspection.output[6 * 3 + 2]);
     }
   });
+});
+
+describe('shareUnchanged: what did not change keeps its identity', () => {
+  it('keeps equal typed arrays, arrays and objects; takes what changed', () => {
+    const previous = {
+      serial: 1,
+      view: {
+        loss: 0.5,
+        directions: [
+          {
+            suffix: 'l0',
+            h: new Float32Array([1, 2, 3]),
+            gradNormPerStep: new Float32Array([4, 5])
+          }
+        ],
+        gates: { a: new Float32Array([NaN, 0]) },
+        metrics: { mse: 0.5 }
+      },
+      notices: ['x'],
+      reservoir: null
+    };
+    // A structured clone with a new loss and new per-step norms.
+    const next = structuredClone(previous);
+    next.serial = 2;
+    next.view.loss = 0.25;
+    next.view.directions[0].gradNormPerStep = new Float32Array([4, 6]);
+    const shared = shareUnchanged(previous, next);
+    expect(shared).not.toBe(previous);
+    expect(shared.serial).toBe(2);
+    expect(shared.view.loss).toBe(0.25);
+    expect(shared.view.directions[0].h).toBe(previous.view.directions[0].h);
+    expect(Array.from(shared.view.directions[0].gradNormPerStep)).toEqual([4, 6]);
+    expect(shared.view.directions[0].gradNormPerStep).not.toBe(
+      previous.view.directions[0].gradNormPerStep
+    );
+    // NaN equals NaN: the gate object is kept whole.
+    expect(shared.view.gates).toBe(previous.view.gates);
+    expect(shared.view.metrics).toBe(previous.view.metrics);
+    expect(shared.notices).toBe(previous.notices);
+    // Never mutates: `previous` is as it was, `next` still holds its own arrays.
+    expect(previous.view.loss).toBe(0.5);
+    expect(next.view.directions[0].h).not.toBe(previous.view.directions[0].h);
+    // A clone of the same thing is the same thing.
+    expect(shareUnchanged(previous, structuredClone(previous))).toBe(previous);
+  });
+
+  it.each([
+    ['a value', new Float32Array([1, 2]), new Float32Array([1, 3])],
+    ['the length', new Float32Array([1, 2]), new Float32Array([1, 2, 3])],
+    ['the kind of array', new Float32Array([1, 2]), new Float64Array([1, 2])],
+    ['the sign of zero', new Float32Array([0]), new Float32Array([-0])],
+    ['a key', { a: 1 }, { b: 1 }],
+    ['one key more', { a: 1 }, { a: 1, b: 2 }],
+    ['an array for an object', { 0: 1 }, [1]],
+    ['null for an object', { a: 1 }, null]
+  ])('a change of %s is not shared', (_, previous, next) => {
+    const shared = shareUnchanged(previous, next);
+    expect(shared).not.toBe(previous);
+    expect(shared).toEqual(next);
+  });
+
+  it('shares the parts of an object that gained a key', () => {
+    const h = new Float32Array([1]);
+    const shared = shareUnchanged({ h }, { h: new Float32Array([1]), c: 2 });
+    expect(shared).toEqual({ h, c: 2 });
+    expect(shared.h).toBe(h);
+  });
+});
+
+it('keeper returns its last value while the new one equals it', () => {
+  const keep = keeper<{ rows: { suffix: string; steps: number }[]; rms: Float32Array[] }>();
+  const first = keep({ rows: [{ suffix: 'l0', steps: 3 }], rms: [new Float32Array([1, 2, 3])] });
+  expect(keep({ rows: [{ suffix: 'l0', steps: 3 }], rms: [new Float32Array([1, 2, 3])] })).toBe(
+    first
+  );
+  const changed = keep({ rows: [{ suffix: 'l0', steps: 3 }], rms: [new Float32Array([1, 2, 4])] });
+  expect(changed).not.toBe(first);
+  expect(changed.rows).toBe(first.rows);
+  expect(Array.from(changed.rms[0])).toEqual([1, 2, 4]);
+  expect(keep({ rows: [{ suffix: 'l0', steps: 3 }], rms: [new Float32Array([1, 2, 4])] })).toBe(
+    changed
+  );
 });

@@ -375,3 +375,66 @@ export function makeSnapshot(input: SnapshotInput): Snapshot {
     timing: input.timing
   };
 }
+
+/** Whether two typed arrays of the same kind hold the same values (NaN equals NaN; 0 ≠ −0). */
+function sameValues(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.constructor !== b.constructor) return false;
+  const x = a as unknown as ArrayLike<number>;
+  const y = b as unknown as ArrayLike<number>;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * `next` with every part that equals the same part of `previous` (same values, compared deeply:
+ * plain objects, arrays, typed arrays) replaced by `previous`'s own object, so that what did not
+ * change keeps its identity. A snapshot arrives from the worker as a fresh structured clone: the
+ * page shares it with the one it shows, and a view whose data kept its identity need not draw
+ * again (a slider event changes the per-step norms and the spectrum, not the traces). Returns
+ * `previous` itself when nothing changed; never mutates either.
+ */
+export function shareUnchanged<T>(previous: unknown, next: T): T {
+  if (Object.is(previous, next)) return next;
+  if (ArrayBuffer.isView(next)) {
+    return ArrayBuffer.isView(previous) && !(next instanceof DataView) && sameValues(previous, next)
+      ? (previous as T)
+      : next;
+  }
+  if (Array.isArray(next)) {
+    if (!Array.isArray(previous) || previous.length !== next.length) return next;
+    const shared = next.map((item, i) => shareUnchanged(previous[i], item));
+    return (shared.every((item, i) => item === previous[i]) ? previous : shared) as T;
+  }
+  if (isPlainObject(next)) {
+    if (!isPlainObject(previous)) return next;
+    const keys = Object.keys(next);
+    let same = keys.length === Object.keys(previous).length;
+    const shared: Record<string, unknown> = {};
+    for (const key of keys) {
+      shared[key] = Object.hasOwn(previous, key)
+        ? shareUnchanged(previous[key], next[key])
+        : next[key];
+      if (!Object.hasOwn(previous, key) || shared[key] !== previous[key]) same = false;
+    }
+    return (same ? previous : shared) as T;
+  }
+  return next;
+}
+
+/**
+ * A keeper of a derived value: `keep(next)` returns what it returned last time when `next` equals
+ * it part by part ({@link shareUnchanged}), else `next` with the equal parts shared. For a
+ * `$derived` that builds new objects from a new snapshot: when they came out the same, what
+ * depends on them does not run again.
+ */
+export function keeper<T>(): (next: T) => T {
+  let last: T | undefined;
+  return (next) => (last = shareUnchanged(last, next));
+}
