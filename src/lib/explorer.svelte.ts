@@ -620,7 +620,6 @@ export class Explorer {
     this.config = config;
     // A typed value's notices replace older ones; the user sees what happened to the last edit.
     if (notices.length > 0 || !options.live) this.notices = notices.map((n) => n.message);
-    this.#writeHash(this.hash);
     // ρ and g² are live sliders: the session rescales the weights it has and looks again at every
     // input event (no rebuild, no lost training); releasing the slider asks for a full look.
     const live =
@@ -636,6 +635,9 @@ export class Explorer {
       this.#applyConfig.cancel();
       this.#apply();
     }
+    // After the session has been asked: rewriting the address (a few ms in a browser, every
+    // HASH_THROTTLE_MS at most) then runs while the worker looks, not before it starts.
+    this.#writeHash(this.hash);
     return config[key];
   }
 
