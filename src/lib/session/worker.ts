@@ -21,6 +21,8 @@ function watchDevice(name: BackendName): void {
 
 /** Where the wasm backend finds its binaries: the page says, in `init` (see session.svelte.ts). */
 let wasmPaths: Record<string, string> | undefined;
+/** The serial of the last snapshot sent through the page's `onSnapshot`. */
+let sentSerial = -1;
 
 const core = new SessionCore({
   async selectBackend(name) {
@@ -50,7 +52,14 @@ const api = {
     paths?: Record<string, string>
   ): Promise<Snapshot> {
     wasmPaths ??= paths;
-    core.onSnapshot(onSnapshot ?? null);
+    core.onSnapshot(
+      onSnapshot
+        ? (snapshot) => {
+            sentSerial = snapshot.serial;
+            onSnapshot(snapshot);
+          }
+        : null
+    );
     return core.init(config, options);
   },
   play: (): Promise<Snapshot> => core.play(),
@@ -60,12 +69,19 @@ const api = {
   setConfig: (config: Config | string): Promise<Snapshot> => core.setConfig(config),
   /** The character model's text (null: the grammar corpus); refused with a message if too big. */
   setText: (text: string | null): Promise<Snapshot> => core.setText(text),
-  /** Live slider: rescale W_hh to ρ (or for a new g²) and look again at once. */
-  preview: (change: {
+  /**
+   * Live slider: rescale W_hh to ρ (or for a new g²) and look again at once. The reply carries
+   * the snapshot only if it did not go out through `onSnapshot` already: one copy per slider
+   * event crosses to the page, not two.
+   */
+  preview: async (change: {
     spectralRadius?: number;
     gainSquared?: number;
     final?: boolean;
-  }): Promise<Snapshot> => core.preview(change),
+  }): Promise<Snapshot | void> => {
+    const snapshot = await core.preview(change);
+    return snapshot.serial === sentSerial ? undefined : snapshot;
+  },
   setStepsPerFrame: (n: number): void => core.setStepsPerFrame(n),
   /**
    * The run as a run file's JSON text (made here: one string crosses to the page, not a tree of
