@@ -142,6 +142,17 @@ test('ρ slider: input event to the repainted gradient curve (H = 64, T = 100)',
         0.95
       )
     },
+    // Per event, the worker's message to the curve in the DOM: the page's update.
+    messageToDomMs: {
+      median: quantile(
+        rest.map((s) => s.toMutation - s.toMessage),
+        0.5
+      ),
+      p95: quantile(
+        rest.map((s) => s.toMutation - s.toMessage),
+        0.95
+      )
+    },
     toDomMs: {
       median: quantile(
         rest.map((s) => s.toMutation),
@@ -176,6 +187,7 @@ test('ρ slider: input event to the repainted gradient curve (H = 64, T = 100)',
   console.log(
     `ρ slider (${RENDERING}), ${HASH}, ${EVENTS - 1} events after the first (first: ${fmt(first.toFrame)} ms): ` +
       `input → worker's message median ${fmt(summary.toMessageMs.median)} / p95 ${fmt(summary.toMessageMs.p95)} ms; ` +
+      `message → chart DOM median ${fmt(summary.messageToDomMs.median)} / p95 ${fmt(summary.messageToDomMs.p95)} ms; ` +
       `input → chart DOM median ${fmt(summary.toDomMs.median)} / p95 ${fmt(summary.toDomMs.p95)} ms; ` +
       `→ next frame median ${fmt(summary.toFrameMs.median)} / p95 ${fmt(summary.toFrameMs.p95)} ms; ` +
       `→ the frame after median ${fmt(summary.toNextFrameMs.median)} / p95 ${fmt(summary.toNextFrameMs.p95)} ms`
