@@ -1,8 +1,10 @@
 /**
  * Accessibility (docs/accessibility.md): axe-core finds no serious or critical WCAG 2.1 A/AA
- * violation on `/`, on `/embed`, with the shortcuts dialog open and in presentation mode, in the
- * light and the dark theme; every control is reached by Tab; presentation mode is on and off by
- * key, button and address, and works where full screen is refused (a frame without permission).
+ * violation on `/`, on `/embed`, with the shortcuts dialog open, in presentation mode and on
+ * `/compare` (its settings and data tables open), in the light and the dark theme; every control
+ * is reached by Tab (and on `/compare` has a name); presentation mode is on and off by key, button
+ * and address, and works where full screen is refused (a frame without permission); a `/compare`
+ * data table, opened from the keyboard, shows its side's numbers, those its chart draws.
  * Every URL asks for the wasm backend, which starts fastest.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -51,6 +53,42 @@ async function audit(page: Page, what: string) {
     .toEqual([]);
 }
 
+/** `/compare`: a vanilla RNN (A) against an LSTM (B), small enough to build fast. */
+const COMPARE = `/compare#a=${encodeURIComponent('hidden=8&T=12&backend=wasm')}&b=${encodeURIComponent(
+  'cell=lstm&hidden=8&T=12&backend=wasm'
+)}`;
+const SIDES = ['a', 'b'] as const;
+
+/** Opens `/compare` and waits until both sessions have built their models and taken 2 steps. */
+async function openCompare(page: Page, path = COMPARE) {
+  await page.goto('about:blank');
+  await page.goto(path);
+  const sideOf = (name: string) => page.getByTestId(`side-${name}`);
+  for (const name of SIDES)
+    await expect(sideOf(name).getByTestId('status')).toHaveText('paused', { timeout: 120_000 });
+  for (const name of SIDES) await expect(sideOf(name).getByTestId('backend')).toHaveText('wasm');
+  await page.getByTestId('step').click();
+  await page.getByTestId('step').click();
+  for (const name of SIDES)
+    await expect
+      .poll(async () => Number(await sideOf(name).getByTestId('step-count').innerText()), {
+        timeout: 30_000
+      })
+      .toBe(2);
+  for (const name of SIDES)
+    await expect(sideOf(name).getByTestId('status')).toHaveText('paused', { timeout: 30_000 });
+}
+
+/** A view of one side of `/compare`. */
+const compareView = (page: Page, side: 'a' | 'b', id: string) =>
+  page.locator(`section[data-side="${side}"][data-view="${id}"]`);
+
+/** A shown table cell back as a number (the table writes − for minus, ∞, —). */
+function cellNumber(text: string): number {
+  const plain = text.replaceAll('−', '-').replace('∞', 'Infinity');
+  return plain === '—' ? NaN : Number(plain);
+}
+
 for (const theme of THEMES) {
   test.describe(`${theme} theme`, () => {
     test.use({ colorScheme: theme });
@@ -96,6 +134,23 @@ for (const theme of THEMES) {
       await expect(dialog.getByRole('row', { name: /^R\b/ })).toBeVisible();
       await expect(dialog.getByRole('row', { name: /^P\b/ })).toHaveCount(0);
       await audit(page, `/embed with its shortcuts dialog (${theme})`);
+      expect(errors).toEqual([]);
+    });
+
+    test(`axe: /compare, its settings and its data tables (${theme})`, async ({ page }) => {
+      const errors = collectErrors(page);
+      await openCompare(page);
+      await audit(page, `/compare (${theme})`);
+      // Every setting of both sides, and a data table of every view of both sides.
+      for (const side of SIDES) {
+        await page.getByTestId(`side-${side}`).locator('summary').click();
+        for (const id of ['gradient-flow', 'loss', 'grad-norm', 'spectrum', 'prediction']) {
+          const view = compareView(page, side, id);
+          await view.getByTestId('toggle-table').click();
+          await expect(view.getByTestId('data-table')).toBeVisible();
+        }
+      }
+      await audit(page, `/compare with all settings and tables open (${theme})`);
       expect(errors).toEqual([]);
     });
   });
@@ -243,5 +298,143 @@ test('presentation mode works in a frame that may not go full screen', async ({
   await expect(frame.getByRole('complementary', { name: 'Settings' })).toBeHidden();
   await frame.getByTestId('step').click();
   await expect(frame.getByTestId('step-count')).not.toHaveText('0');
+  expect(errors).toEqual([]);
+});
+
+test('/compare: every control has a name, and Tab reaches each, in page order', async ({
+  page
+}) => {
+  await openCompare(page);
+  // Both sides' full settings, so that their controls are in the tab order too.
+  for (const side of SIDES) await page.getByTestId(`side-${side}`).locator('summary').click();
+  const wanted = await page.evaluate(() => {
+    const selector = 'button, input, select, textarea, a[href], summary, [tabindex]';
+    const ids: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>(`.app :is(${selector})`)) {
+      if ((element as HTMLButtonElement).disabled || element.tabIndex < 0) continue;
+      if (element.getClientRects().length === 0) continue;
+      const id = `c${ids.length}`;
+      element.dataset.probe = id;
+      ids.push(id);
+    }
+    return ids;
+  });
+  // The transport, both sides' settings (every parameter), and each view's tools on both sides.
+  expect(await page.locator('header [data-probe]').count()).toBe(4);
+  for (const side of SIDES) {
+    const settings = page.getByTestId(`side-${side}`);
+    expect(await settings.locator('[data-probe]').count()).toBeGreaterThanOrEqual(
+      await settings.locator('[data-parameter]').count()
+    );
+    expect(
+      await page.locator(`section.view[data-side="${side}"] [data-probe]`).count()
+    ).toBeGreaterThanOrEqual(5 * 4);
+  }
+  // Every control has an accessible name, and the data tools say which side they belong to.
+  for (const id of wanted)
+    await expect(page.locator(`[data-probe="${id}"]`), id).toHaveAccessibleName(/\S/);
+  for (const side of SIDES) {
+    const label = side.toUpperCase();
+    await expect(
+      compareView(page, side, 'loss').getByRole('button', { name: `${label}: Loss as a table` })
+    ).toHaveCount(1);
+    await expect(
+      compareView(page, side, 'spectrum').getByRole('button', {
+        name: `Download ${label}: Spectrum of W_hh data as CSV`
+      })
+    ).toHaveCount(1);
+    await expect(page.getByRole('link', { name: `Open ${label} in the explorer` })).toHaveCount(1);
+  }
+
+  // From the first control (the clicks above moved the point Tab starts from).
+  await page.locator('[data-probe="c0"]').focus();
+  const reached: string[] = ['c0'];
+  for (let i = 0; i < 600 && reached.length < wanted.length; i++) {
+    await page.keyboard.press('Tab');
+    const probe = await page.evaluate(() => (document.activeElement as HTMLElement)?.dataset.probe);
+    if (probe && !reached.includes(probe)) reached.push(probe);
+  }
+  expect(
+    wanted.filter((id) => !reached.includes(id)),
+    'controls Tab never reached'
+  ).toEqual([]);
+  // In page order: the transport, then A's settings, then B's, then the views row by row.
+  expect(reached).toEqual(wanted);
+});
+
+test('/compare: a data table, opened from the keyboard, shows the numbers its side’s chart draws', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  const T = 12;
+  await openCompare(page);
+  await page.getByTestId('step').click();
+  for (const side of SIDES)
+    await expect(page.getByTestId(`side-${side}`).getByTestId('step-count')).toHaveText('3');
+
+  const drawn: Record<string, number[]> = {};
+  for (const side of SIDES) {
+    const label = side.toUpperCase();
+    const summary = await page.getByTestId(`side-${side}`).getByTestId('summary').innerText();
+
+    // The gradient flow: Table by keyboard, then Tab into its scrolling region.
+    const flow = compareView(page, side, 'gradient-flow');
+    const toggle = flow.getByTestId('toggle-table');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await page.keyboard.press('Tab');
+    const region = flow.getByRole('region');
+    await expect(region).toBeFocused();
+    await expect(region).toHaveAccessibleName(new RegExp(`^Run ${label} \\(`));
+    const table = flow.getByTestId('data-table');
+    await expect(table.locator('caption')).toContainText(`Run ${label} (${summary}).`);
+    // One row per time step (one layer, one direction), as many as the chart's points.
+    const path = flow.locator('path[data-series="grad-h"]');
+    await expect(path).toHaveAttribute('data-points', String(T));
+    const rows = table.locator('tbody tr');
+    await expect(rows).toHaveCount(T);
+    // ‖dL/dh_t‖ per time step: the chart's numbers (6 digits), shown with 4.
+    const header = await table.locator('thead th').allInnerTexts();
+    const column = header.indexOf('||dL/dh_t|| (Frobenius over batch)');
+    expect(column).toBe(2);
+    const shown = (
+      await rows.evaluateAll((list, c) => list.map((r) => r.children[c].textContent ?? ''), column)
+    ).map(cellNumber);
+    const values = (await path.getAttribute('data-values'))!.split(',').map(Number);
+    expect(values).toHaveLength(T);
+    for (let t = 0; t < T; t++) {
+      expect(shown[t], `${label} t=${t}`).toBeGreaterThan(0);
+      expect(Math.abs(shown[t] / values[t] - 1), `${label} t=${t}`).toBeLessThan(1e-3);
+    }
+    drawn[side] = values;
+    // The LSTM's table (B) also has ‖dL/dc_t‖; the RNN's does not.
+    expect(header.includes('||dL/dc_t|| (Frobenius over batch)')).toBe(side === 'b');
+
+    // The loss: one row per training step, as many as the chart's points.
+    const loss = compareView(page, side, 'loss');
+    await loss.getByTestId('toggle-table').click();
+    await expect(loss.locator('tbody tr')).toHaveCount(3);
+    await expect(loss.getByTestId('loss-path')).toHaveAttribute('data-points', '3');
+    await expect(loss.locator('tbody tr th')).toHaveText(['1', '2', '3']);
+
+    // The spectrum: one row per eigenvalue drawn (8 for the RNN's W_hh, 4 × 8 for the LSTM's).
+    const spectrum = compareView(page, side, 'spectrum');
+    await spectrum.getByTestId('toggle-table').click();
+    const eigenvalues = await spectrum.locator('circle.eigenvalue').count();
+    expect(eigenvalues).toBe(side === 'a' ? 8 : 32);
+    await expect(spectrum.locator('tbody tr')).toHaveCount(eigenvalues);
+
+    // The prediction (the sine task): one row per time step.
+    const prediction = compareView(page, side, 'prediction');
+    await prediction.getByTestId('toggle-table').click();
+    await expect(prediction.locator('tbody tr')).toHaveCount(T);
+  }
+  // Each side's table is its own: the two runs' gradients differ.
+  expect(drawn.a).not.toEqual(drawn.b);
+  // The tables follow training.
+  await page.getByTestId('step').click();
+  for (const side of SIDES)
+    await expect(compareView(page, side, 'loss').locator('tbody tr')).toHaveCount(4);
   expect(errors).toEqual([]);
 });
