@@ -99,6 +99,12 @@ for (const theme of THEMES) {
       const errors = collectErrors(page);
       await open(page, '/#backend=wasm');
       await audit(page, `/ (${theme})`);
+      // While training (the status reads "running" in its own colour).
+      await page.getByTestId('play').click();
+      await expect(page.getByTestId('status')).toHaveText('running');
+      await audit(page, `/ while training (${theme})`);
+      await page.getByTestId('play').click();
+      await expect(page.getByTestId('status')).toHaveText('paused');
 
       await page.keyboard.press('?');
       await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
@@ -141,6 +147,13 @@ for (const theme of THEMES) {
       const errors = collectErrors(page);
       await openCompare(page);
       await audit(page, `/compare (${theme})`);
+      // While both train (the status reads "running" in its own colour).
+      await page.getByTestId('play').click();
+      await expect(page.getByTestId('side-a').getByTestId('status')).toHaveText('running');
+      await audit(page, `/compare while training (${theme})`);
+      await page.getByTestId('play').click();
+      for (const side of SIDES)
+        await expect(page.getByTestId(`side-${side}`).getByTestId('status')).toHaveText('paused');
       // Every setting of both sides, and a data table of every view of both sides.
       for (const side of SIDES) {
         await page.getByTestId(`side-${side}`).locator('summary').click();
@@ -151,6 +164,10 @@ for (const theme of THEMES) {
         }
       }
       await audit(page, `/compare with all settings and tables open (${theme})`);
+      // With the notices of an address it could not read in full.
+      await openCompare(page, `${COMPARE}&zoom=2`);
+      await expect(page.getByTestId('notices')).toContainText('zoom=2');
+      await audit(page, `/compare with notices (${theme})`);
       expect(errors).toEqual([]);
     });
   });
