@@ -8,9 +8,8 @@
  * visible notice for what was dropped. Every URL asks for the wasm backend, which starts fastest.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
-import { stepCount } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { downloadOf, stepCount } from './helpers';
 import { PARAMETERS, decodeHash } from '../src/lib/config';
 import { displayCell, parseCsv } from '../src/lib/export/table';
 
@@ -35,16 +34,6 @@ async function steps(page: Page, n: number) {
     await expect(page.getByTestId('step-count')).toHaveText(String(start + i));
   }
   await expect(page.getByTestId('status')).toHaveText('paused');
-}
-
-/** Clicks a control that starts a download; the download, its name and its bytes. */
-async function downloadOf(page: Page, control: Locator) {
-  const [download] = await Promise.all([page.waitForEvent('download'), control.click()]);
-  return { download, name: download.suggestedFilename(), bytes: await bytesOf(download) };
-}
-
-async function bytesOf(download: Download): Promise<Buffer> {
-  return readFileSync((await download.path())!);
 }
 
 /** Decodes a PNG in the page (a real decode, not the header): its pixel size. */

@@ -1,4 +1,5 @@
 /** What several specs need: an error collector, the step counter, a canvas's ink. */
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 
 /**
@@ -40,4 +41,11 @@ export async function canvasInk(canvas: Locator) {
     }
     return { colours: colours.size, painted: painted / (data.length / 4) };
   });
+}
+
+/** Clicks a control that starts a download; the download, its name and its bytes. */
+export async function downloadOf(page: Page, control: Locator) {
+  const [download] = await Promise.all([page.waitForEvent('download'), control.click()]);
+  const bytes = readFileSync((await download.path())!);
+  return { download, name: download.suggestedFilename(), bytes };
 }
