@@ -4,11 +4,13 @@
  * side; the classic comparison shows: on the first-symbol task with T = 100, the tanh RNN's
  * ‖dL/dh_t‖ falls by about five decades from t = T to t = 1 while an LSTM with forget-gate bias 3
  * keeps it (engine, cpu, seed 1: −5.24 and +0.22 decades); one transport drives both; a bad
- * address is read with notices; a ρ drag on one side moves that side only. Screenshots at
+ * address is read with notices; a ρ drag on one side moves that side only; each view's PNG, SVG
+ * and CSV downloads are its side's (named A or B, with that run's numbers). Screenshots at
  * 1280×720 are attached. Every config asks for the wasm backend, which starts fastest.
  */
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { collectErrors } from './helpers';
+import { collectErrors, downloadOf } from './helpers';
+import { parseCsv } from '../src/lib/export/table';
 
 test.use({ viewport: { width: 1280, height: 720 } });
 
@@ -259,5 +261,48 @@ test('dragging ρ on one side rescales that side’s spectrum and gradient only'
   expect(await sigma('b')).toEqual(Array(8).fill(0.9));
   expect(await gradient(page, 'b')).toEqual(before);
   await expect(side(page, 'b').getByTestId('summary')).toContainText('ρ=0.9');
+  expect(errors).toEqual([]);
+});
+
+test('each view’s downloads are its side’s: file names with A or B, that run’s numbers', async ({
+  page
+}) => {
+  const errors = collectErrors(page);
+  const a = 'hidden=8&T=12&backend=wasm';
+  const b = 'cell=lstm&hidden=8&T=12&backend=wasm';
+  await page.goto(`/compare#a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+  await bothPaused(page);
+  await page.getByTestId('step').click();
+  await expect.poll(() => steps(page, 'a')).toBe(1);
+  await expect.poll(() => steps(page, 'b')).toBe(1);
+  await bothPaused(page);
+
+  for (const [name, stem, eigenvalues] of [
+    ['a', 'rnn-tanh-h8-l1-T12-', 8],
+    ['b', 'lstm-h8-l1-T12-', 4 * 8]
+  ] as const) {
+    const label = name.toUpperCase();
+    const spectrum = view(page, name, 'spectrum');
+    const csv = await downloadOf(
+      page,
+      spectrum.getByRole('button', { name: `Download ${label}: Spectrum of W_hh data as CSV` })
+    );
+    expect(csv.name).toMatch(new RegExp(`^rnn-explorer_spectrum-${label}_${stem}.*_step1\\.csv$`));
+    const [header, ...rows] = parseCsv(csv.bytes.toString('utf8'));
+    expect(header[0]).toBe('layer/direction');
+    expect(rows).toHaveLength(eigenvalues);
+    await expect(spectrum.locator('circle.eigenvalue')).toHaveCount(eigenvalues);
+
+    const flow = view(page, name, 'gradient-flow');
+    const svg = await downloadOf(page, flow.getByTestId('export-svg'));
+    expect(svg.name).toMatch(new RegExp(`^rnn-explorer_gradient-flow-${label}_${stem}.*\\.svg$`));
+    const text = svg.bytes.toString('utf8');
+    expect(text).toContain(`<title>${label}: Gradient flow · `);
+    // The curves of that side: the LSTM's has ‖dL/dc_t‖, the RNN's does not.
+    expect(text.includes('data-series="grad-c"')).toBe(name === 'b');
+    const png = await downloadOf(page, flow.getByTestId('export-png'));
+    expect(png.name).toMatch(new RegExp(`^rnn-explorer_gradient-flow-${label}_.*\\.png$`));
+    expect([...png.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  }
   expect(errors).toEqual([]);
 });
