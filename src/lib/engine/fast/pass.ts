@@ -10,9 +10,10 @@
  *
  * At the live slider's sizes (hidden 64, T = 100) tfjs spends its time on the ~10 small ops per
  * step, not on arithmetic; these loops do the arithmetic alone, the three large products of each
- * direction (h_{t−1} W_hhᵀ, dPR_t W_hh, dW_hh) on WebAssembly SIMD where it runs (./simd.ts, the
- * same bits as the JavaScript kernels), in buffers a {@link FastWorkspace} keeps between calls.
- * Sums run in float64, records are float32 like the engine's tensors, so the numbers agree with
+ * direction (h_{t−1} W_hhᵀ, dPR_t W_hh, dW_hh) on WebAssembly SIMD where it runs (./simd.ts:
+ * float32 sums of at most 64 terms, as a float32 engine sums them, added up in float64), in
+ * buffers a {@link FastWorkspace} keeps between calls. The other sums run in float64 (all of them
+ * where SIMD is missing), records are float32 like the engine's tensors, so the numbers agree with
  * the engine's to float32 rounding.
  * Encoder–decoder models are not covered ({@link fastSupport}): the session measures them with tfjs.
  */
