@@ -7,7 +7,7 @@
  * row-major as PyTorch's: W_hh [G·H, H]. Records are time-major float32 arrays, [T, B, ·].
  */
 import type { Activation, CellType } from '../types';
-import { sigmoid } from './linalg';
+import { sigmoid, tanh } from './linalg';
 
 /** A direction's recurrent weights as arrays. */
 export interface FastRecurrentWeights {
@@ -112,7 +112,7 @@ function activationOf(activation: Activation): {
 } {
   switch (activation) {
     case 'tanh':
-      return { phi: Math.tanh, slope: (h) => 1 - h * h };
+      return { phi: tanh, slope: (h) => 1 - h * h };
     case 'relu':
       // NaN stays NaN through both, as in tfjs's relu and step.
       return { phi: (a) => (a < 0 ? 0 : a), slope: (h) => (h > 0 ? 1 : h === h ? 0 : NaN) };
@@ -178,13 +178,13 @@ function lstm(): FastCell {
           );
           const i = Math.fround(sigmoid(aI));
           const f = Math.fround(sigmoid(aF));
-          const g = Math.fround(Math.tanh(xProj[grow + 2 * H + j] + recurrent[zrow + 2 * H + j]));
+          const g = Math.fround(tanh(xProj[grow + 2 * H + j] + recurrent[zrow + 2 * H + j]));
           const ct = Math.fround(f * c0 + i * g);
           const aO = Math.fround(
             xProj[grow + 3 * H + j] + recurrent[zrow + 3 * H + j] + (P ? P[2 * H + j] * ct : 0)
           );
           const o = Math.fround(sigmoid(aO));
-          const tc = Math.fround(Math.tanh(ct));
+          const tc = Math.fround(tanh(ct));
           gates[grow + j] = i;
           gates[grow + H + j] = f;
           gates[grow + 2 * H + j] = g;
@@ -268,7 +268,7 @@ function gru(): FastCell {
           const r = Math.fround(sigmoid(xProj[grow + j] + hProj[j]));
           const z = Math.fround(sigmoid(xProj[grow + H + j] + hProj[H + j]));
           const hN = hProj[2 * H + j];
-          const n = Math.fround(Math.tanh(xProj[grow + 2 * H + j] + r * hN));
+          const n = Math.fround(tanh(xProj[grow + 2 * H + j] + r * hN));
           gates[grow + j] = r;
           gates[grow + H + j] = z;
           gates[grow + 2 * H + j] = n;
