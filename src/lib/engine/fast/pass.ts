@@ -471,8 +471,9 @@ function backwardDirection(
   // W_hhᵀ, [H, G·H]: dL/dh_{t−1} = dPR W_hh is then a product of the same form as the others.
   const { weightHHT } = run;
   const simd = ws.simd;
+  // dL/dh_t of every step, [T, B, H] (float32, as the engine holds it), each step's rows handed
+  // to the cell.
   const dhAll = ws.f32('dh all', T * B * H);
-  const dh = ws.f64('dh', B * H);
   const next = ws.f64('dh next', B * H);
   // dL/dh and dL/dc carried into the step before, each in one of two buffers by turns (the one
   // not being read).
@@ -484,9 +485,10 @@ function backwardDirection(
     current === buffers[0] ? buffers[1] : buffers[0];
   let carryH: Float32Array | null = null;
   let carryC: Float32Array | null = null;
+  const dPreInput = ws.f32('d pre input', T * B * GH);
   const scratch: BackwardScratch = {
-    dPreInput: ws.f32('d pre input', T * B * GH),
-    dPreRecurrent: ws.f32('d pre recurrent', T * B * GH),
+    dPreInput,
+    dPreRecurrent: cell.recurrentIsInput ? dPreInput : ws.f32('d pre recurrent', T * B * GH),
     dhPrevDirect: ws.f64('dh prev direct', B * H),
     dc: cell.hasCellState ? ws.f32('dc all', T * B * H) : null,
     dcPrev: null,
@@ -498,18 +500,25 @@ function backwardDirection(
   for (let p = T - 1; p >= 0; p--) {
     const t = dir.reverse ? T - 1 - p : p;
     // The total dL/dh_t: from above (readout or upper layer) plus through h_{t+1}.
+    const dh = dhAll.subarray(t * B * H, (t + 1) * B * H);
     const fromAbove = mode === 'every' || (mode === 'last' && t === lastStep) || mode === 'mean';
-    for (let b = 0; b < B; b++) {
-      const source = (mode === 'every' ? t * B + b : b) * width + column;
-      for (let j = 0; j < H; j++) {
-        let value = 0;
-        if (fromAbove)
-          value = mode === 'mean' ? Math.fround(data[source + j] / T) : data[source + j];
-        if (carryH) value += carryH[b * H + j];
-        dh[b * H + j] = Math.fround(value);
-        dhAll[(t * B + b) * H + j] = value;
+    if (fromAbove) {
+      const sourceRow = mode === 'every' ? t * B : 0;
+      const divisor = mode === 'mean' ? T : 0;
+      const carry = carryH;
+      for (let b = 0; b < B; b++) {
+        const source = (sourceRow + b) * width + column;
+        const o = b * H;
+        // Summed in float64, stored (rounded) in float32.
+        if (carry)
+          for (let j = 0; j < H; j++)
+            dh[o + j] =
+              (divisor ? Math.fround(data[source + j] / divisor) : data[source + j]) + carry[o + j];
+        else
+          for (let j = 0; j < H; j++)
+            dh[o + j] = divisor ? Math.fround(data[source + j] / divisor) : data[source + j];
       }
-    }
+    } else if (carryH) dh.set(carryH);
     const prev = stateBefore(run, t);
     scratch.dcPrev = carriesC ? other(carriesC, carryC) : null;
     cell.backward(w, rec, t, prev, dh, carryC, scratch);
@@ -520,7 +529,8 @@ function backwardDirection(
       continue;
     }
     // dL/dh_{t−1} = (the cell's direct part) + dPR W_hh.
-    next.set(scratch.dhPrevDirect);
+    const direct = cell.hasDirectPath;
+    if (direct) next.set(scratch.dhPrevDirect);
     if (simd)
       simd.product(
         scratch.dPreRecurrent,
@@ -534,11 +544,11 @@ function backwardDirection(
         GH,
         next,
         0,
-        true
+        direct
       );
-    else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, true);
+    else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, direct);
     const h = other(carriesH, carryH);
-    for (let i = 0; i < B * H; i++) h[i] = next[i];
+    h.set(next);
     carryH = h;
     if (cell.hasCellState) carryC = scratch.dcPrev;
   }
