@@ -122,10 +122,10 @@ export function productNT(
 
 /**
  * out[i, j] += Σ_r A[r, i] · X[r, j] for i < m, j < n: the product Aᵀ X of row-major A [rows, m]
- * and X [rows, n], into row-major out [m, n]. The same sums, in the same order, as
- * `productNT(transpose(A), 0, m, transpose(X), 0, n, rows, out, 0, true)` (so the same numbers to
- * the last bit), without making the transposes: blocked two columns of A by four of X, each block
- * summed over r in order; a last odd column of A in four partial sums, as {@link dot} does.
+ * and X [rows, n], into row-major out [m, n], without making the transposes: every output summed
+ * over r in order from 0 in float64, then added to out; blocked two columns of A by four of X,
+ * the rest (a few columns, as dW_ih's for one input, or an odd column of A, as the readout's for
+ * one output) row by row.
  */
 export function productTN(
   A: Float32Array,
@@ -179,37 +179,27 @@ export function productTN(
       out[o + n + 2] += t2;
       out[o + n + 3] += t3;
     }
-    for (; j < n; j++) {
-      let s = 0;
-      let t = 0;
-      for (let r = 0; r < rows; r++) {
-        const c = X[xo + r * n + j];
-        s += A[ao + r * m + i] * c;
-        t += A[ao + r * m + i + 1] * c;
-      }
-      out[i * n + j] += s;
-      out[(i + 1) * n + j] += t;
+  }
+  // The rest (columns past a multiple of 4, an odd last row of the result), each summed over r in
+  // order as above, the rows of A and X read in turn (not down their columns, a cache line a term).
+  const m2 = i;
+  const n4 = n - (n % 4);
+  if (n4 === n && m2 === m) return;
+  const rest = new Float64Array(m * n);
+  for (let r = 0; r < rows; r++) {
+    const a = ao + r * m;
+    const x = xo + r * n;
+    for (let i = 0; i < m2; i++) {
+      const p = A[a + i];
+      for (let j = n4; j < n; j++) rest[i * n + j] += p * X[x + j];
+    }
+    for (let i = m2; i < m; i++) {
+      const p = A[a + i];
+      for (let j = 0; j < n; j++) rest[i * n + j] += p * X[x + j];
     }
   }
-  for (; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      // dot()'s four partial sums, down the columns.
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      const a = ao + i;
-      const x = xo + j;
-      let r = 0;
-      for (; r + 3 < rows; r += 4) {
-        s0 += A[a + r * m] * X[x + r * n];
-        s1 += A[a + (r + 1) * m] * X[x + (r + 1) * n];
-        s2 += A[a + (r + 2) * m] * X[x + (r + 2) * n];
-        s3 += A[a + (r + 3) * m] * X[x + (r + 3) * n];
-      }
-      for (; r < rows; r++) s0 += A[a + r * m] * X[x + r * n];
-      out[i * n + j] += s0 + s1 + (s2 + s3);
-    }
+  for (let i = 0; i < m; i++)
+    for (let j = i < m2 ? n4 : 0; j < n; j++) out[i * n + j] += rest[i * n + j];
 }
 
 /**
@@ -276,8 +266,9 @@ export function affine(
   out: Float64Array
 ): void {
   productNT(x, 0, rows, weight, 0, m, n, out, 0, false);
-  for (let r = 0; r < rows; r++)
-    for (let j = 0; j < m; j++) out[r * m + j] += bias[j] + (bias2 ? bias2[j] : 0);
+  const biases = new Float64Array(m);
+  for (let j = 0; j < m; j++) biases[j] = bias[j] + (bias2 ? bias2[j] : 0);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) out[r * m + j] += biases[j];
 }
 
 /** ln 2 in two parts, the first with 32 significant bits (so k · LN2_HIGH is exact for small k). */
