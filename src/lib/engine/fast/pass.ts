@@ -343,7 +343,21 @@ export function fastMeasure(
         const prev = stateBefore(run, t);
         // h_{t−1} W_hhᵀ for the whole batch at once.
         if (simd)
-          simd.product(prev.h, prev.hOffset, B, H, 1, run.weightHHT, 0, GH, H, recurrent, 0, false);
+          simd.product(
+            prev.h,
+            prev.hOffset,
+            B,
+            H,
+            1,
+            run.weightHHT,
+            0,
+            GH,
+            H,
+            recurrent,
+            0,
+            false,
+            p > 0
+          );
         else productNT(prev.h, prev.hOffset, B, w.weightHH, 0, GH, H, recurrent, 0, false);
         cell.forward(w, rec, t, prev, recurrent);
       }
@@ -544,7 +558,9 @@ function backwardDirection(
         GH,
         next,
         0,
-        direct
+        direct,
+        // W_hh as copied in at the previous step.
+        p < T - 1
       );
     else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, direct);
     const h = other(carriesH, carryH);

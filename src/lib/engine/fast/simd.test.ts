@@ -172,6 +172,29 @@ describe('SIMD products', () => {
     expect(fast[0]).toBe(0);
   });
 
+  it('uses BT as copied in before only while it is the previous call’s', () => {
+    const random = new Random(23);
+    const [m, n, len] = [4, 32, 16];
+    const A = floats(random, m * len);
+    const first = floats(random, len * n);
+    const second = floats(random, len * n);
+    const run = (BT: Float32Array, sameB: boolean) => {
+      const fast = new Float64Array(m * n);
+      simd!.product(A, 0, m, len, 1, BT, 0, n, len, fast, 0, false, sameB);
+      const model = new Float64Array(m * n);
+      float32Model(A, 0, m, len, 1, BT, 0, n, len, model, 0, false);
+      expectSameBits(fast, model, sameB ? 'same B' : 'new B');
+    };
+    run(first, false);
+    run(first, true);
+    run(second, false);
+    // `first` is not the previous call's BT: copied in again.
+    run(first, true);
+    // The same array at another size: copied in again.
+    simd!.product(A, 0, m, len / 2, 1, first, 0, n, len / 2, new Float64Array(m * n), 0, false);
+    run(first, true);
+  });
+
   it('where the memory cannot grow enough, compute in JavaScript in float64', () => {
     // One page (64 KiB): dW_hh's operands at the issue's size (~800 KB) do not fit.
     const small = makeSimdProducts(1)!;

@@ -24,7 +24,9 @@ export interface SimdProducts {
    * BT[bo + l·n + j], out row-major [m, n], BT row-major [len, n]; added to out when
    * `accumulate`. The kernel's memory holds the operands padded to an even number of rows and a
    * multiple of 16 columns; where it cannot grow so far, the product is summed in JavaScript in
-   * float64, as linalg.ts sums it.
+   * float64, as linalg.ts sums it. `sameB`: BT (the array, offset, shape and entries) is the
+   * previous call's, unchanged since (the pass's W_hh from one step to the next): its copy in the
+   * kernel's memory is used again where it is still there.
    */
   product(
     A: Float32Array,
@@ -38,7 +40,8 @@ export interface SimdProducts {
     len: number,
     out: Float64Array,
     oo: number,
-    accumulate: boolean
+    accumulate: boolean,
+    sameB?: boolean
   ): void;
 }
 
@@ -205,6 +208,14 @@ type Kernel = (...args: number[]) => void;
 class WasmProducts implements SimdProducts {
   private singles: Float32Array;
   private doubles: Float64Array;
+  /** The last BT copied in: the array, its offset, size and row length, and where it lies. */
+  private lastB: {
+    array: Float32Array;
+    offset: number;
+    size: number;
+    n: number;
+    at: number;
+  } | null = null;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -240,7 +251,8 @@ class WasmProducts implements SimdProducts {
     len: number,
     out: Float64Array,
     oo: number,
-    accumulate: boolean
+    accumulate: boolean,
+    sameB = false
   ): void {
     if (m <= 0 || n <= 0) return;
     if (len <= 0) {
@@ -257,6 +269,7 @@ class WasmProducts implements SimdProducts {
     const bAt = align16(aAt + 4 * aSpan);
     const outAt = align16(bAt + 4 * len * n16);
     if (!this.reserve(outAt + 8 * m2 * n16)) {
+      this.lastB = null;
       productInJavaScript(A, ao, m, rowStride, colStride, BT, bo, n, len, out, oo, accumulate);
       return;
     }
@@ -264,13 +277,25 @@ class WasmProducts implements SimdProducts {
     const have = Math.min(aSpan, A.length - ao);
     singles.set(A.subarray(ao, ao + have), aAt / 4);
     if (have < aSpan) singles.fill(0, aAt / 4 + have, aAt / 4 + aSpan);
-    if (n16 === n) singles.set(BT.subarray(bo, bo + len * n), bAt / 4);
-    else
-      for (let l = 0; l < len; l++) {
-        const row = bAt / 4 + l * n16;
-        singles.set(BT.subarray(bo + l * n, bo + l * n + n), row);
-        singles.fill(0, row + n, row + n16);
-      }
+    const last = this.lastB;
+    const kept =
+      sameB &&
+      last !== null &&
+      last.array === BT &&
+      last.offset === bo &&
+      last.size === len * n &&
+      last.n === n &&
+      last.at === bAt;
+    if (!kept) {
+      if (n16 === n) singles.set(BT.subarray(bo, bo + len * n), bAt / 4);
+      else
+        for (let l = 0; l < len; l++) {
+          const row = bAt / 4 + l * n16;
+          singles.set(BT.subarray(bo + l * n, bo + l * n + n), row);
+          singles.fill(0, row + n, row + n16);
+        }
+      this.lastB = { array: BT, offset: bo, size: len * n, n, at: bAt };
+    }
     const outView = this.doubles.subarray(outAt / 8, outAt / 8 + m2 * n16);
     if (accumulate && n16 === n) {
       outView.set(out.subarray(oo, oo + m * n));
