@@ -180,26 +180,75 @@ export function productTN(
       out[o + n + 3] += t3;
     }
   }
-  // The rest (columns past a multiple of 4, an odd last row of the result), each summed over r in
-  // order as above, the rows of A and X read in turn (not down their columns, a cache line a term).
+  // The rest, each output summed over r in order as above, in registers: the columns past a
+  // multiple of 4 (dW_ih's one column for one input) four rows at a time, then an odd last row
+  // (the readout's for one output) four columns at a time.
   const m2 = i;
-  const n4 = n - (n % 4);
-  if (n4 === n && m2 === m) return;
-  const rest = new Float64Array(m * n);
-  for (let r = 0; r < rows; r++) {
-    const a = ao + r * m;
-    const x = xo + r * n;
-    for (let i = 0; i < m2; i++) {
-      const p = A[a + i];
-      for (let j = n4; j < n; j++) rest[i * n + j] += p * X[x + j];
+  for (let j = n - (n % 4); j < n; j++) {
+    let i = 0;
+    for (; i + 3 < m2; i += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let a = ao + i;
+      let x = xo + j;
+      for (let r = 0; r < rows; r++) {
+        const c = X[x];
+        s0 += A[a] * c;
+        s1 += A[a + 1] * c;
+        s2 += A[a + 2] * c;
+        s3 += A[a + 3] * c;
+        a += m;
+        x += n;
+      }
+      out[i * n + j] += s0;
+      out[(i + 1) * n + j] += s1;
+      out[(i + 2) * n + j] += s2;
+      out[(i + 3) * n + j] += s3;
     }
-    for (let i = m2; i < m; i++) {
-      const p = A[a + i];
-      for (let j = 0; j < n; j++) rest[i * n + j] += p * X[x + j];
-    }
+    for (; i < m2; i++) out[i * n + j] += columnDot(A, ao + i, m, X, xo + j, n, rows);
   }
-  for (let i = 0; i < m; i++)
-    for (let j = i < m2 ? n4 : 0; j < n; j++) out[i * n + j] += rest[i * n + j];
+  if (m2 === m) return;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let a = ao + m2;
+    let x = xo + j;
+    for (let r = 0; r < rows; r++) {
+      const p = A[a];
+      s0 += p * X[x];
+      s1 += p * X[x + 1];
+      s2 += p * X[x + 2];
+      s3 += p * X[x + 3];
+      a += m;
+      x += n;
+    }
+    const o = m2 * n + j;
+    out[o] += s0;
+    out[o + 1] += s1;
+    out[o + 2] += s2;
+    out[o + 3] += s3;
+  }
+  for (; j < n; j++) out[m2 * n + j] += columnDot(A, ao + m2, m, X, xo + j, n, rows);
+}
+
+/** Σ_r a[ao + r·aStride] · x[xo + r·xStride], r < rows, in order. */
+function columnDot(
+  a: Float32Array,
+  ao: number,
+  aStride: number,
+  x: Float32Array,
+  xo: number,
+  xStride: number,
+  rows: number
+): number {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) sum += a[ao + r * aStride] * x[xo + r * xStride];
+  return sum;
 }
 
 /**
@@ -265,10 +314,11 @@ export function affine(
   bias2: Float32Array | null,
   out: Float64Array
 ): void {
-  productNT(x, 0, rows, weight, 0, m, n, out, 0, false);
+  // The biases first, the product added to them: the same sum as the product plus the biases.
   const biases = new Float64Array(m);
   for (let j = 0; j < m; j++) biases[j] = bias[j] + (bias2 ? bias2[j] : 0);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) out[r * m + j] += biases[j];
+  for (let r = 0; r < rows; r++) out.set(biases, r * m);
+  productNT(x, 0, rows, weight, 0, m, n, out, 0, true);
 }
 
 /** ln 2 in two parts, the first with 32 significant bits (so k · LN2_HIGH is exact for small k). */
