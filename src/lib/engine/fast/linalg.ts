@@ -276,9 +276,33 @@ export function transpose(
   return out;
 }
 
-/** Σ over rows of x [rows, cols], added into out [cols]. */
+/**
+ * Σ over rows of x [rows, cols] (each column in order from 0, four columns at a time in
+ * registers), added into out [cols].
+ */
 export function addColumnSums(x: Floats, rows: number, cols: number, out: Floats): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += x[r * cols + c];
+  let c = 0;
+  for (; c + 3 < cols; c += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = c; i < rows * cols; i += cols) {
+      s0 += x[i];
+      s1 += x[i + 1];
+      s2 += x[i + 2];
+      s3 += x[i + 3];
+    }
+    out[c] += s0;
+    out[c + 1] += s1;
+    out[c + 2] += s2;
+    out[c + 3] += s3;
+  }
+  for (; c < cols; c++) {
+    let sum = 0;
+    for (let i = c; i < rows * cols; i += cols) sum += x[i];
+    out[c] += sum;
+  }
 }
 
 /**

@@ -524,13 +524,13 @@ function backwardDirection(
         const source = (sourceRow + b) * width + column;
         const o = b * H;
         // Summed in float64, stored (rounded) in float32.
-        if (carry)
-          for (let j = 0; j < H; j++)
-            dh[o + j] =
-              (divisor ? Math.fround(data[source + j] / divisor) : data[source + j]) + carry[o + j];
-        else
-          for (let j = 0; j < H; j++)
-            dh[o + j] = divisor ? Math.fround(data[source + j] / divisor) : data[source + j];
+        if (divisor)
+          if (carry)
+            for (let j = 0; j < H; j++)
+              dh[o + j] = Math.fround(data[source + j] / divisor) + carry[o + j];
+          else for (let j = 0; j < H; j++) dh[o + j] = Math.fround(data[source + j] / divisor);
+        else if (carry) for (let j = 0; j < H; j++) dh[o + j] = data[source + j] + carry[o + j];
+        else for (let j = 0; j < H; j++) dh[o + j] = data[source + j];
       }
     } else if (carryH) dh.set(carryH);
     const prev = stateBefore(run, t);
