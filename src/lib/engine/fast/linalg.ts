@@ -99,18 +99,12 @@ export function productNT(
         out[o + n + 3] = t3;
       }
     }
+    // The last columns (the readout's one column for one output) in dot()'s four partial sums.
     for (; j < n; j++) {
       const b0 = bo + j * len;
-      let s = 0;
-      let t = 0;
-      for (let l = 0; l < len; l++) {
-        const c = Bm[b0 + l];
-        s += A[a0 + l] * c;
-        t += A[a1 + l] * c;
-      }
       const o = oo + i * n + j;
-      out[o] = (accumulate ? out[o] : 0) + s;
-      out[o + n] = (accumulate ? out[o + n] : 0) + t;
+      out[o] = (accumulate ? out[o] : 0) + dot(A, a0, Bm, b0, len);
+      out[o + n] = (accumulate ? out[o + n] : 0) + dot(A, a1, Bm, b0, len);
     }
   }
   for (; i < m; i++)
