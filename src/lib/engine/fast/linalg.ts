@@ -2,6 +2,7 @@
  * The few dense loops the fast pass is made of, over row-major typed arrays with offsets. Sums run
  * in float64 (JavaScript numbers); what is stored goes into float32 arrays, as tfjs stores it.
  */
+import type { SimdProducts } from './simd';
 
 /** A float array of either width (weights and records are float32, accumulators float64). */
 export type Floats = Float32Array | Float64Array;
@@ -302,7 +303,8 @@ export function addColumnSums(x: Floats, rows: number, cols: number, out: Floats
 /**
  * The backward pass of a linear map a = x Wᵀ (+ bias) over `rows` rows, given dA [rows, m], x
  * [rows, n], W [m, n]: dW += dAᵀ x, dBias += Σ_rows dA, and (when `dx` is given) dx += dA W
- * (with Wᵀ made in `weightT`, [n, m], when given).
+ * (with Wᵀ made in `weightT`, [n, m], when given). The products on `simd` where given and
+ * {@link simdPays} for their shape (a layer's input of 16 or more, as above the first layer).
  */
 export function linearBackward(
   dA: Float32Array,
@@ -314,14 +316,30 @@ export function linearBackward(
   dWeight: Float64Array,
   dBias: Float64Array,
   dx: Float64Array | null,
-  weightT: Float32Array = new Float32Array(m * n)
+  weightT: Float32Array = new Float32Array(m * n),
+  simd: SimdProducts | null = null
 ): void {
-  productTN(dA, 0, m, x, 0, n, rows, dWeight);
+  if (simd && simdPays(m, n, rows)) simd.product(dA, 0, m, 1, m, x, 0, n, rows, dWeight, 0, true);
+  else productTN(dA, 0, m, x, 0, n, rows, dWeight);
   addColumnSums(dA, rows, m, dBias);
-  if (dx) productNT(dA, 0, rows, transpose(weight, 0, m, n, weightT), 0, n, m, dx, 0, true);
+  if (!dx) return;
+  if (simd && simdPays(rows, n, m)) simd.product(dA, 0, rows, m, 1, weight, 0, n, m, dx, 0, true);
+  else productNT(dA, 0, rows, transpose(weight, 0, m, n, weightT), 0, n, m, dx, 0, true);
 }
 
-/** out[r, :] = x[r, :] Wᵀ + bias (+ bias2): x [rows, n], W [m, n], out [rows, m]. */
+/**
+ * Whether a product out [m, n] (+)= Σ over `terms` goes to the SIMD kernel: at least 16 columns
+ * and 16 terms (it pads the columns to a multiple of 16 and copies its operands in). Below that
+ * (one input, one output: the issue's network) the JavaScript kernels are as fast or faster.
+ */
+export function simdPays(m: number, n: number, terms: number): boolean {
+  return m >= 2 && n >= 16 && terms >= 16;
+}
+
+/**
+ * out[r, :] = x[r, :] Wᵀ + bias (+ bias2): x [rows, n], W [m, n], out [rows, m]; the product on
+ * `simd` where given and {@link simdPays} (with Wᵀ made in `weightT`, [n, m]).
+ */
 export function affine(
   x: Float32Array,
   rows: number,
@@ -330,13 +348,17 @@ export function affine(
   m: number,
   bias: Float32Array,
   bias2: Float32Array | null,
-  out: Float64Array
+  out: Float64Array,
+  simd: SimdProducts | null = null,
+  weightT: Float32Array = new Float32Array(m * n)
 ): void {
   // The biases first, the product added to them: the same sum as the product plus the biases.
   const biases = new Float64Array(m);
   for (let j = 0; j < m; j++) biases[j] = bias[j] + (bias2 ? bias2[j] : 0);
   for (let r = 0; r < rows; r++) out.set(biases, r * m);
-  productNT(x, 0, rows, weight, 0, m, n, out, 0, true);
+  if (simd && simdPays(rows, m, n))
+    simd.product(x, 0, rows, n, 1, transpose(weight, 0, m, n, weightT), 0, m, n, out, 0, true);
+  else productNT(x, 0, rows, weight, 0, m, n, out, 0, true);
 }
 
 /** ln 2 in two parts, the first with 32 significant bits (so k · LN2_HIGH is exact for small k). */

@@ -315,7 +315,9 @@ export function fastMeasure(
         GH,
         weights[`bias_ih_${dir.suffix}`],
         cell.foldsRecurrentBias ? w.biasHH : null,
-        rec.xProj
+        rec.xProj,
+        simd,
+        ws.f32(`W_ih T ${key}`, GH * inputSize)
       );
       const run: DirectionRun = {
         dir,
@@ -389,7 +391,20 @@ export function fastMeasure(
     for (let i = 0; i < B * D; i++) readoutInput[i] = sums[i] / T;
   }
   const y = ws.f64('y', rows * O);
-  affine(readoutInput, rows, D, weights['readout.weight'], O, weights['readout.bias'], null, y);
+  const readoutWeightT = ws.f32('readout weight T', O * D);
+  const readoutWeight = weights['readout.weight'];
+  affine(
+    readoutInput,
+    rows,
+    D,
+    readoutWeight,
+    O,
+    weights['readout.bias'],
+    null,
+    y,
+    simd,
+    readoutWeightT
+  );
   const output = Float32Array.from(y);
   const { loss, dY } = lossAndGradient(spec.loss, output, batch.target, batch.mask, rows, O);
 
@@ -407,7 +422,8 @@ export function fastMeasure(
     grads['readout.weight'],
     grads['readout.bias'],
     dReadoutInput,
-    ws.f32('readout weight T', O * D)
+    readoutWeightT,
+    simd
   );
   let direct: DirectSource = {
     data: dReadoutInput,
@@ -598,7 +614,8 @@ function backwardDirection(
     grads[`weight_ih_${suffix}`],
     grads[`bias_ih_${suffix}`],
     dInput,
-    ws.f32(`W_ih T ${suffix}`, GH * run.inputSize)
+    ws.f32(`W_ih T ${suffix}`, GH * run.inputSize),
+    simd
   );
   if (cell.foldsRecurrentBias) dBiasHH.set(grads[`bias_ih_${suffix}`]);
   if (learnedInitialState) {
