@@ -7,7 +7,7 @@
  * row-major as PyTorch's: W_hh [G·H, H]. Records are time-major float32 arrays, [T, B, ·].
  */
 import type { Activation, CellType } from '../types';
-import { sigmoid } from './linalg';
+import { sigmoid, tanh } from './linalg';
 
 /** A direction's recurrent weights as arrays. */
 export interface FastRecurrentWeights {
@@ -48,9 +48,13 @@ export interface StateRef {
 export interface BackwardScratch {
   /** dL/d(x proj) of every step, [T, B, G·H]: this step's rows are written. */
   dPreInput: Float32Array;
-  /** dL/d(h_{t−1} W_hhᵀ + b_hh) of every step, [T, B, G·H]: this step's rows are written. */
+  /**
+   * dL/d(h_{t−1} W_hhᵀ + b_hh) of every step, [T, B, G·H]: this step's rows are written. The same
+   * array as `dPreInput` for a cell whose `recurrentIsInput`.
+   */
   dPreRecurrent: Float32Array;
-  /** dL/dh_{t−1} through this step, except the W_hh product (GRU: dh ⊙ z; else 0), [B, H]. */
+  /** dL/dh_{t−1} through this step, except the W_hh product (GRU: dh ⊙ z), [B, H]; written by a
+   * cell that `hasDirectPath` only. */
   dhPrevDirect: Float64Array;
   /** Total dL/dc_t of every step (LSTM), [T, B, H]: this step's rows are written. */
   dc: Float32Array | null;
@@ -67,6 +71,10 @@ export interface FastCell {
   readonly foldsRecurrentBias: boolean;
   /** Whether it keeps `aux` ([T, B, H]). */
   readonly hasAux: boolean;
+  /** dL/d(recurrent pre-activation) equals dL/d(x proj) (vanilla, LSTM; not the GRU's n gate). */
+  readonly recurrentIsInput: boolean;
+  /** dL/dh_{t−1} has a part besides the W_hh product (the GRU's dh ⊙ z). */
+  readonly hasDirectPath: boolean;
   /**
    * Step t: reads rec.xProj, the entering state and `recurrent` = h_{t−1} W_hhᵀ ([B, G·H], made
    * by the pass), writes rec.h (and c, gates, aux) at t.
@@ -79,15 +87,15 @@ export interface FastCell {
     recurrent: Float64Array
   ): void;
   /**
-   * Step t, given the total dL/dh_t ([B, H]) and dL/dc_t through c_{t+1} (`dcCarry`, LSTM, null
-   * after a truncation cut or at the last step).
+   * Step t, given the total dL/dh_t (`dh`, [B, H], float32 as the engine's tensors hold it) and
+   * dL/dc_t through c_{t+1} (`dcCarry`, LSTM, null after a truncation cut or at the last step).
    */
   backward(
     w: FastRecurrentWeights,
     rec: FastRecords,
     t: number,
     prev: StateRef,
-    dh: Float64Array,
+    dh: Float32Array,
     dcCarry: Float32Array | null,
     out: BackwardScratch
   ): void;
@@ -112,7 +120,7 @@ function activationOf(activation: Activation): {
 } {
   switch (activation) {
     case 'tanh':
-      return { phi: Math.tanh, slope: (h) => 1 - h * h };
+      return { phi: tanh, slope: (h) => 1 - h * h };
     case 'relu':
       // NaN stays NaN through both, as in tfjs's relu and step.
       return { phi: (a) => (a < 0 ? 0 : a), slope: (h) => (h > 0 ? 1 : h === h ? 0 : NaN) };
@@ -131,6 +139,8 @@ function vanilla(activation: Activation): FastCell {
     hasCellState: false,
     foldsRecurrentBias: true,
     hasAux: false,
+    recurrentIsInput: true,
+    hasDirectPath: false,
     forward(_w, rec, t, _prev, recurrent) {
       const { B, H, xProj, h } = rec;
       const row = t * B * H;
@@ -138,16 +148,9 @@ function vanilla(activation: Activation): FastCell {
     },
     backward(_w, rec, t, _prev, dh, _dcCarry, out) {
       const { B, H, h } = rec;
-      const { dPreInput, dPreRecurrent, dhPrevDirect } = out;
-      for (let b = 0; b < B; b++) {
-        const row = (t * B + b) * H;
-        for (let j = 0; j < H; j++) {
-          const da = Math.fround(dh[b * H + j] * slope(h[row + j]));
-          dPreInput[row + j] = da;
-          dPreRecurrent[row + j] = da;
-          dhPrevDirect[b * H + j] = 0;
-        }
-      }
+      const { dPreInput } = out;
+      const row = t * B * H;
+      for (let i = 0; i < B * H; i++) dPreInput[row + i] = dh[i] * slope(h[row + i]);
     }
   };
 }
@@ -159,6 +162,8 @@ function lstm(): FastCell {
     hasCellState: true,
     foldsRecurrentBias: true,
     hasAux: true,
+    recurrentIsInput: true,
+    hasDirectPath: false,
     forward(w, rec, t, prev, recurrent) {
       const { B, H, xProj, h, gates } = rec;
       const c = rec.c!;
@@ -178,13 +183,13 @@ function lstm(): FastCell {
           );
           const i = Math.fround(sigmoid(aI));
           const f = Math.fround(sigmoid(aF));
-          const g = Math.fround(Math.tanh(xProj[grow + 2 * H + j] + recurrent[zrow + 2 * H + j]));
+          const g = Math.fround(tanh(xProj[grow + 2 * H + j] + recurrent[zrow + 2 * H + j]));
           const ct = Math.fround(f * c0 + i * g);
           const aO = Math.fround(
             xProj[grow + 3 * H + j] + recurrent[zrow + 3 * H + j] + (P ? P[2 * H + j] * ct : 0)
           );
           const o = Math.fround(sigmoid(aO));
-          const tc = Math.fround(Math.tanh(ct));
+          const tc = Math.fround(tanh(ct));
           gates[grow + j] = i;
           gates[grow + H + j] = f;
           gates[grow + 2 * H + j] = g;
@@ -201,7 +206,7 @@ function lstm(): FastCell {
       const tanhC = rec.aux!;
       const P = w.peephole;
       const cp = prev.c!;
-      const { dPreInput, dPreRecurrent, dhPrevDirect } = out;
+      const { dPreInput } = out;
       const dcAll = out.dc!;
       const dcPrev = out.dcPrev!;
       const dP = out.dPeephole;
@@ -236,11 +241,6 @@ function lstm(): FastCell {
           dPreInput[grow + H + j] = daF;
           dPreInput[grow + 2 * H + j] = daG;
           dPreInput[grow + 3 * H + j] = daO;
-          dPreRecurrent[grow + j] = daI;
-          dPreRecurrent[grow + H + j] = daF;
-          dPreRecurrent[grow + 2 * H + j] = daG;
-          dPreRecurrent[grow + 3 * H + j] = daO;
-          dhPrevDirect[b * H + j] = 0;
         }
       }
     }
@@ -254,6 +254,8 @@ function gru(): FastCell {
     hasCellState: false,
     foldsRecurrentBias: false,
     hasAux: true,
+    recurrentIsInput: false,
+    hasDirectPath: true,
     forward(w, rec, t, prev, recurrent) {
       const { B, H, xProj, h, gates } = rec;
       const hNAll = rec.aux!;
@@ -268,7 +270,7 @@ function gru(): FastCell {
           const r = Math.fround(sigmoid(xProj[grow + j] + hProj[j]));
           const z = Math.fround(sigmoid(xProj[grow + H + j] + hProj[H + j]));
           const hN = hProj[2 * H + j];
-          const n = Math.fround(Math.tanh(xProj[grow + 2 * H + j] + r * hN));
+          const n = Math.fround(tanh(xProj[grow + 2 * H + j] + r * hN));
           gates[grow + j] = r;
           gates[grow + H + j] = z;
           gates[grow + 2 * H + j] = n;

@@ -18,8 +18,10 @@ import { relativeError, TEST_INIT, uploadParams } from '../testing';
 import { Trainer } from '../trainer';
 import type { Batch, TrainingSpec } from '../trainer';
 import type { Activation, CellType, LossKind, Readout } from '../types';
+import { simdPays } from './linalg';
 import { fastMeasure, fastSupport, parameterNames } from './pass';
 import { SliderPreview } from './preview';
+import { simdProducts } from './simd';
 
 interface Case {
   cell: CellType;
@@ -142,61 +144,88 @@ beforeAll(async () => {
   expect((await useNodeBackend('cpu')).active).toBe('cpu');
 });
 
+/** The fast pass's measurement of a case against `Trainer.measure` and `tf.grads`. */
+async function expectEngineMeasure(spec: TrainingSpec, c: Case) {
+  const params = paramsOf(spec, c.seed);
+  const batch = batchOf(spec, c);
+  const fast = fastMeasure(spec, weightsOf(params), batch);
+
+  const trainer = Trainer.fromParameters(spec, params);
+  const engine = await trainer.measure(batch);
+  trainer.dispose();
+  expect(Math.abs(fast.loss - engine.loss) / Math.abs(engine.loss)).toBeLessThan(1e-5);
+  expect(Math.abs(fast.gradNorm - engine.gradNorm) / engine.gradNorm).toBeLessThan(1e-5);
+  expect(relativeError(fast.output, engine.output)).toBeLessThan(1e-5);
+  expect(fast.nonFinite).toBeNull();
+  expect(fast.directions.map((d) => d.dir)).toEqual(engine.directions.map((d) => d.dir));
+  fast.directions.forEach((d, i) => {
+    const e = engine.directions[i];
+    const where = d.dir.suffix;
+    expect(stepwiseError(d.hNorm, e.hNorm), `||h_t|| ${where}`).toBeLessThan(1e-5);
+    expect(stepwiseError(d.gradNormPerStep, e.gradNormPerStep), `||dL/dh_t|| ${where}`)
+      // Steps where the gradient is cut to ~0 by truncation still compare on their own scale.
+      .toBeLessThan(1e-4);
+    expect(d.cNorm === undefined).toBe(e.cNorm === undefined);
+    expect(d.cellGradNormPerStep === undefined).toBe(e.cellGradNormPerStep === undefined);
+    if (d.cNorm) expect(stepwiseError(d.cNorm, e.cNorm!), `||c_t|| ${where}`).toBeLessThan(1e-5);
+    if (d.cellGradNormPerStep)
+      expect(
+        stepwiseError(d.cellGradNormPerStep, e.cellGradNormPerStep!),
+        `||dL/dc_t|| ${where}`
+      ).toBeLessThan(1e-4);
+  });
+
+  // Every gradient against autodiff of the engine's forward pass and loss.
+  const names = parameterNames(spec.network);
+  expect(Object.keys(fast.grads).sort()).toEqual(Object.keys(params).sort());
+  const tensors = uploadParams(params);
+  const auto = tf.tidy(() => {
+    const x = tf.tensor3d(batch.x, [T, B, spec.network.inputSize]);
+    const tOut = spec.network.readout === 'step' ? T : 1;
+    const target = tf.tensor3d(batch.target, [tOut, B, spec.network.outputSize]);
+    const mask = batch.mask ? tf.tensor2d(batch.mask, [tOut, B]) : undefined;
+    const f = (...inputs: tf.Tensor[]) => {
+      const p = Object.fromEntries(names.map((n, i) => [n, inputs[i]]));
+      const run = forward(spec.network, p, x, { truncation: spec.truncation });
+      return lossValue(spec.loss, run.output, target, mask);
+    };
+    return tf
+      .grads(f)(names.map((n) => tensors[n]))
+      .map((g) => g.dataSync().slice());
+  });
+  tf.dispose(tensors);
+  names.forEach((n, i) => expect(relativeError(fast.grads[n], auto[i]), n).toBeLessThan(1e-4));
+}
+
 describe('the fast pass against the tfjs engine (cpu)', () => {
   it.each(cases().map((c) => [label(c), c] as const))(
     '%s: loss, outputs, every per-step norm and every gradient',
-    async (_, c) => {
+    async (_, c) => expectEngineMeasure(specOf(c), c)
+  );
+
+  // Wide enough that the second layer's input products (x W_ihᵀ, dW_ih, dL/dx) run on the SIMD
+  // kernel too (float32 sums): hidden 24, two bidirectional layers, so that layer's input is 48.
+  it.each(['rnn', 'lstm', 'gru'] as CellType[])(
+    '%s, hidden 24, two bidirectional layers: the input products on SIMD, the same numbers',
+    async (cell) => {
+      const c: Case = {
+        ...cases()[0],
+        cell,
+        activation: 'tanh',
+        layers: 2,
+        bidirectional: true,
+        readout: 'step',
+        loss: 'mse',
+        seed: 400 + ['rnn', 'lstm', 'gru'].indexOf(cell)
+      };
       const spec = specOf(c);
-      const params = paramsOf(spec, c.seed);
-      const batch = batchOf(spec, c);
-      const fast = fastMeasure(spec, weightsOf(params), batch);
-
-      const trainer = Trainer.fromParameters(spec, params);
-      const engine = await trainer.measure(batch);
-      trainer.dispose();
-      expect(Math.abs(fast.loss - engine.loss) / Math.abs(engine.loss)).toBeLessThan(1e-5);
-      expect(Math.abs(fast.gradNorm - engine.gradNorm) / engine.gradNorm).toBeLessThan(1e-5);
-      expect(relativeError(fast.output, engine.output)).toBeLessThan(1e-5);
-      expect(fast.nonFinite).toBeNull();
-      expect(fast.directions.map((d) => d.dir)).toEqual(engine.directions.map((d) => d.dir));
-      fast.directions.forEach((d, i) => {
-        const e = engine.directions[i];
-        const where = d.dir.suffix;
-        expect(stepwiseError(d.hNorm, e.hNorm), `||h_t|| ${where}`).toBeLessThan(1e-5);
-        expect(stepwiseError(d.gradNormPerStep, e.gradNormPerStep), `||dL/dh_t|| ${where}`)
-          // Steps where the gradient is cut to ~0 by truncation still compare on their own scale.
-          .toBeLessThan(1e-4);
-        expect(d.cNorm === undefined).toBe(e.cNorm === undefined);
-        expect(d.cellGradNormPerStep === undefined).toBe(e.cellGradNormPerStep === undefined);
-        if (d.cNorm)
-          expect(stepwiseError(d.cNorm, e.cNorm!), `||c_t|| ${where}`).toBeLessThan(1e-5);
-        if (d.cellGradNormPerStep)
-          expect(
-            stepwiseError(d.cellGradNormPerStep, e.cellGradNormPerStep!),
-            `||dL/dc_t|| ${where}`
-          ).toBeLessThan(1e-4);
-      });
-
-      // Every gradient against autodiff of the engine's forward pass and loss.
-      const names = parameterNames(spec.network);
-      expect(Object.keys(fast.grads).sort()).toEqual(Object.keys(params).sort());
-      const tensors = uploadParams(params);
-      const auto = tf.tidy(() => {
-        const x = tf.tensor3d(batch.x, [T, B, spec.network.inputSize]);
-        const tOut = spec.network.readout === 'step' ? T : 1;
-        const target = tf.tensor3d(batch.target, [tOut, B, spec.network.outputSize]);
-        const mask = batch.mask ? tf.tensor2d(batch.mask, [tOut, B]) : undefined;
-        const f = (...inputs: tf.Tensor[]) => {
-          const p = Object.fromEntries(names.map((n, i) => [n, inputs[i]]));
-          const run = forward(spec.network, p, x, { truncation: spec.truncation });
-          return lossValue(spec.loss, run.output, target, mask);
-        };
-        return tf
-          .grads(f)(names.map((n) => tensors[n]))
-          .map((g) => g.dataSync().slice());
-      });
-      tf.dispose(tensors);
-      names.forEach((n, i) => expect(relativeError(fast.grads[n], auto[i]), n).toBeLessThan(1e-4));
+      spec.network = { ...spec.network, hidden: 24 };
+      const GH = { rnn: 1, lstm: 4, gru: 3 }[cell] * 24;
+      expect(simdProducts()).not.toBeNull();
+      expect(simdPays(T * B, GH, 48) && simdPays(GH, 48, T * B) && simdPays(T * B, 48, GH)).toBe(
+        true
+      );
+      await expectEngineMeasure(spec, c);
     }
   );
 

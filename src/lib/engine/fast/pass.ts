@@ -10,9 +10,10 @@
  *
  * At the live slider's sizes (hidden 64, T = 100) tfjs spends its time on the ~10 small ops per
  * step, not on arithmetic; these loops do the arithmetic alone, the three large products of each
- * direction (h_{t−1} W_hhᵀ, dPR_t W_hh, dW_hh) on WebAssembly SIMD where it runs (./simd.ts, the
- * same bits as the JavaScript kernels), in buffers a {@link FastWorkspace} keeps between calls.
- * Sums run in float64, records are float32 like the engine's tensors, so the numbers agree with
+ * direction (h_{t−1} W_hhᵀ, dPR_t W_hh, dW_hh) on WebAssembly SIMD where it runs (./simd.ts:
+ * float32 sums of at most 64 terms, as a float32 engine sums them, added up in float64), in
+ * buffers a {@link FastWorkspace} keeps between calls. The other sums run in float64 (all of them
+ * where SIMD is missing), records are float32 like the engine's tensors, so the numbers agree with
  * the engine's to float32 rounding.
  * Encoder–decoder models are not covered ({@link fastSupport}): the session measures them with tfjs.
  */
@@ -314,7 +315,9 @@ export function fastMeasure(
         GH,
         weights[`bias_ih_${dir.suffix}`],
         cell.foldsRecurrentBias ? w.biasHH : null,
-        rec.xProj
+        rec.xProj,
+        simd,
+        ws.f32(`W_ih T ${key}`, GH * inputSize)
       );
       const run: DirectionRun = {
         dir,
@@ -342,7 +345,21 @@ export function fastMeasure(
         const prev = stateBefore(run, t);
         // h_{t−1} W_hhᵀ for the whole batch at once.
         if (simd)
-          simd.product(prev.h, prev.hOffset, B, H, 1, run.weightHHT, 0, GH, H, recurrent, 0, false);
+          simd.product(
+            prev.h,
+            prev.hOffset,
+            B,
+            H,
+            1,
+            run.weightHHT,
+            0,
+            GH,
+            H,
+            recurrent,
+            0,
+            false,
+            p > 0
+          );
         else productNT(prev.h, prev.hOffset, B, w.weightHH, 0, GH, H, recurrent, 0, false);
         cell.forward(w, rec, t, prev, recurrent);
       }
@@ -374,7 +391,20 @@ export function fastMeasure(
     for (let i = 0; i < B * D; i++) readoutInput[i] = sums[i] / T;
   }
   const y = ws.f64('y', rows * O);
-  affine(readoutInput, rows, D, weights['readout.weight'], O, weights['readout.bias'], null, y);
+  const readoutWeightT = ws.f32('readout weight T', O * D);
+  const readoutWeight = weights['readout.weight'];
+  affine(
+    readoutInput,
+    rows,
+    D,
+    readoutWeight,
+    O,
+    weights['readout.bias'],
+    null,
+    y,
+    simd,
+    readoutWeightT
+  );
   const output = Float32Array.from(y);
   const { loss, dY } = lossAndGradient(spec.loss, output, batch.target, batch.mask, rows, O);
 
@@ -392,7 +422,8 @@ export function fastMeasure(
     grads['readout.weight'],
     grads['readout.bias'],
     dReadoutInput,
-    ws.f32('readout weight T', O * D)
+    readoutWeightT,
+    simd
   );
   let direct: DirectSource = {
     data: dReadoutInput,
@@ -470,8 +501,9 @@ function backwardDirection(
   // W_hhᵀ, [H, G·H]: dL/dh_{t−1} = dPR W_hh is then a product of the same form as the others.
   const { weightHHT } = run;
   const simd = ws.simd;
+  // dL/dh_t of every step, [T, B, H] (float32, as the engine holds it), each step's rows handed
+  // to the cell.
   const dhAll = ws.f32('dh all', T * B * H);
-  const dh = ws.f64('dh', B * H);
   const next = ws.f64('dh next', B * H);
   // dL/dh and dL/dc carried into the step before, each in one of two buffers by turns (the one
   // not being read).
@@ -483,9 +515,10 @@ function backwardDirection(
     current === buffers[0] ? buffers[1] : buffers[0];
   let carryH: Float32Array | null = null;
   let carryC: Float32Array | null = null;
+  const dPreInput = ws.f32('d pre input', T * B * GH);
   const scratch: BackwardScratch = {
-    dPreInput: ws.f32('d pre input', T * B * GH),
-    dPreRecurrent: ws.f32('d pre recurrent', T * B * GH),
+    dPreInput,
+    dPreRecurrent: cell.recurrentIsInput ? dPreInput : ws.f32('d pre recurrent', T * B * GH),
     dhPrevDirect: ws.f64('dh prev direct', B * H),
     dc: cell.hasCellState ? ws.f32('dc all', T * B * H) : null,
     dcPrev: null,
@@ -497,18 +530,25 @@ function backwardDirection(
   for (let p = T - 1; p >= 0; p--) {
     const t = dir.reverse ? T - 1 - p : p;
     // The total dL/dh_t: from above (readout or upper layer) plus through h_{t+1}.
+    const dh = dhAll.subarray(t * B * H, (t + 1) * B * H);
     const fromAbove = mode === 'every' || (mode === 'last' && t === lastStep) || mode === 'mean';
-    for (let b = 0; b < B; b++) {
-      const source = (mode === 'every' ? t * B + b : b) * width + column;
-      for (let j = 0; j < H; j++) {
-        let value = 0;
-        if (fromAbove)
-          value = mode === 'mean' ? Math.fround(data[source + j] / T) : data[source + j];
-        if (carryH) value += carryH[b * H + j];
-        dh[b * H + j] = Math.fround(value);
-        dhAll[(t * B + b) * H + j] = value;
+    if (fromAbove) {
+      const sourceRow = mode === 'every' ? t * B : 0;
+      const divisor = mode === 'mean' ? T : 0;
+      const carry = carryH;
+      for (let b = 0; b < B; b++) {
+        const source = (sourceRow + b) * width + column;
+        const o = b * H;
+        // Summed in float64, stored (rounded) in float32.
+        if (divisor)
+          if (carry)
+            for (let j = 0; j < H; j++)
+              dh[o + j] = Math.fround(data[source + j] / divisor) + carry[o + j];
+          else for (let j = 0; j < H; j++) dh[o + j] = Math.fround(data[source + j] / divisor);
+        else if (carry) for (let j = 0; j < H; j++) dh[o + j] = data[source + j] + carry[o + j];
+        else for (let j = 0; j < H; j++) dh[o + j] = data[source + j];
       }
-    }
+    } else if (carryH) dh.set(carryH);
     const prev = stateBefore(run, t);
     scratch.dcPrev = carriesC ? other(carriesC, carryC) : null;
     cell.backward(w, rec, t, prev, dh, carryC, scratch);
@@ -519,7 +559,8 @@ function backwardDirection(
       continue;
     }
     // dL/dh_{t−1} = (the cell's direct part) + dPR W_hh.
-    next.set(scratch.dhPrevDirect);
+    const direct = cell.hasDirectPath;
+    if (direct) next.set(scratch.dhPrevDirect);
     if (simd)
       simd.product(
         scratch.dPreRecurrent,
@@ -533,11 +574,13 @@ function backwardDirection(
         GH,
         next,
         0,
-        true
+        direct,
+        // W_hh as copied in at the previous step.
+        p < T - 1
       );
-    else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, true);
+    else productNT(scratch.dPreRecurrent, t * B * GH, B, weightHHT, 0, H, GH, next, 0, direct);
     const h = other(carriesH, carryH);
-    for (let i = 0; i < B * H; i++) h[i] = next[i];
+    h.set(next);
     carryH = h;
     if (cell.hasCellState) carryC = scratch.dcPrev;
   }
@@ -571,7 +614,8 @@ function backwardDirection(
     grads[`weight_ih_${suffix}`],
     grads[`bias_ih_${suffix}`],
     dInput,
-    ws.f32(`W_ih T ${suffix}`, GH * run.inputSize)
+    ws.f32(`W_ih T ${suffix}`, GH * run.inputSize),
+    simd
   );
   if (cell.foldsRecurrentBias) dBiasHH.set(grads[`bias_ih_${suffix}`]);
   if (learnedInitialState) {

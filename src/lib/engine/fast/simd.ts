@@ -1,24 +1,32 @@
 /**
  * The fast pass's three large products per direction (h_{t−1} W_hhᵀ forwards, dPR_t W_hh
- * backwards, Σ_t dPR_tᵀ h_{t−1} for dW_hh) on WebAssembly SIMD, two float64 lanes at a time, with
- * exactly the sums of the plain-JavaScript kernels of linalg.ts: each output is summed over l in
- * order, from 0, in float64 (products of float32 values widened to float64, not fused), then
- * stored or added to the output. The lanes are two neighbouring outputs, never two parts of one
- * sum, so the numbers are the same to the last bit (linalg.test.ts checks it).
+ * backwards, Σ_t dPR_tᵀ h_{t−1} for dW_hh) on WebAssembly SIMD, four float32 lanes at a time.
+ * Each output is summed over l in order in float32 (a float32 product, then a float32 sum, not
+ * fused) over runs of at most {@link CHUNK} terms; each run's sum is then widened to float64 and
+ * added to the output. A float32 sum of 64 terms is what a float32 engine (tfjs on webgl or webgpu)
+ * makes of such a product; the float64 sum across runs keeps dW_hh's 1 600-term sums from
+ * drifting. So the numbers are not the bits of the float64 JavaScript kernels of linalg.ts (the
+ * pass's products where SIMD is missing), but within float32 rounding of them
+ * (simd.test.ts bounds the difference).
  *
  * The module is a few hundred bytes, assembled below (no build step, no file to fetch) and
  * compiled synchronously at the first use. Where WebAssembly or its SIMD is missing,
  * {@link simdProducts} returns null and the pass keeps to linalg.ts.
  */
 
+/** The most terms summed in float32 before the sum is added to the float64 output. */
+export const CHUNK = 64;
+
 /** out[i, j] (+)= Σ_l A(i, l) · BT[l, j]: see {@link SimdProducts.product}. */
 export interface SimdProducts {
   /**
    * For i < m, j < n: out[oo + i·n + j] (+)= Σ_{l<len} A[ao + i·rowStride + l·colStride] ·
    * BT[bo + l·n + j], out row-major [m, n], BT row-major [len, n]; added to out when
-   * `accumulate`. Rows and columns the vector kernel does not take (an odd last row, the columns
-   * past a multiple of 8) are summed here in JavaScript the way linalg.ts sums them: the main
-   * rows in order; an odd last row in dot()'s four partial sums, as `productNT` does.
+   * `accumulate`. The kernel's memory holds the operands padded to an even number of rows and a
+   * multiple of 16 columns; where it cannot grow so far, the product is summed in JavaScript in
+   * float64, as linalg.ts sums it. `sameB`: BT (the array, offset, shape and entries) is the
+   * previous call's, unchanged since (the pass's W_hh from one step to the next): its copy in the
+   * kernel's memory is used again where it is still there.
    */
   product(
     A: Float32Array,
@@ -32,7 +40,8 @@ export interface SimdProducts {
     len: number,
     out: Float64Array,
     oo: number,
-    accumulate: boolean
+    accumulate: boolean,
+    sameB?: boolean
   ): void;
 }
 
@@ -77,57 +86,68 @@ function name(text: string): number[] {
 
 const I32 = 0x7f;
 const V128 = 0x7b;
+/** i8x16.shuffle's lanes that move float32 lanes 2 and 3 of a vector to lanes 0 and 1. */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
-  if: [0x04, 0x40],
-  else: [0x05],
   end: [0x0b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (local: number) => [0x20, ...uleb(local)],
   set: (local: number) => [0x21, ...uleb(local)],
+  tee: (local: number) => [0x22, ...uleb(local)],
   i32: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
   i32Mul: [0x6c],
   i32GeS: [0x4e],
   // SIMD: 0xfd, then the opcode (LEB128), then a memarg (log2 alignment, offset) for memory ops.
-  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)],
-  v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)],
+  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
+  shuffleHigh: [0xfd, ...uleb(0x0d), ...HIGH_HALF],
   load32Splat: [0xfd, ...uleb(0x09), 2, 0],
-  load64Zero: (offset: number) => [0xfd, ...uleb(0x5d), 2, ...uleb(offset)],
   promoteLow: [0xfd, ...uleb(0x5f)],
-  f64x2Add: [0xfd, ...uleb(0xf0)],
-  f64x2Mul: [0xfd, ...uleb(0xf2)]
+  f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f64x2Add: [0xfd, ...uleb(0xf0)]
 };
 
 /**
- * The kernel, `product(a, m2, rs, cs, b, n8, bRow, len, out, outRow, accumulate)`, every argument
- * an i32, addresses and strides in bytes: for even m2 rows and n8 (a multiple of 8) columns,
- * two rows by eight columns at a time in eight f64x2 accumulators.
+ * The kernel, `product(a, m2, rs, cs, b, n16, bRow, len, out, outRow)`, every argument an i32,
+ * addresses and strides in bytes: for even m2 rows and n16 (a multiple of 16) columns, two rows by
+ * sixteen columns at a time in eight f32x4 accumulators, summed over l < len in float32, then
+ * widened and added to the float64 out.
  */
 function kernelModule(): Uint8Array<ArrayBuffer> {
   // Parameters.
-  const P = { a: 0, m2: 1, rs: 2, cs: 3, b: 4, n8: 5, bRow: 6, len: 7, out: 8, outRow: 9, acc: 10 };
-  // Locals: i32 i, j, l, pa0, pa1, pb, po, po1; v128 s0..s3 (row i), t0..t3 (row i + 1), x0, x1.
-  const L = { i: 11, j: 12, l: 13, pa0: 14, pa1: 15, pb: 16, po: 17, po1: 18 };
-  const s = (k: number) => 19 + k;
-  const t = (k: number) => 23 + k;
-  const x0 = 27;
-  const x1 = 28;
+  const P = { a: 0, m2: 1, rs: 2, cs: 3, b: 4, n16: 5, bRow: 6, len: 7, out: 8, outRow: 9 };
+  // Locals: i32 i, j, l, pa0, pa1, pb, po, po1; v128 s0..s3 (row i), t0..t3 (row i + 1), x0, x1, y.
+  const L = { i: 10, j: 11, l: 12, pa0: 13, pa1: 14, pb: 15, po: 16, po1: 17 };
+  const s = (k: number) => 18 + k;
+  const t = (k: number) => 22 + k;
+  const x0 = 26;
+  const x1 = 27;
+  const y = 28;
   const code: number[] = [];
   const emit = (...parts: (number | number[])[]) => {
     for (const part of parts)
       if (typeof part === 'number') code.push(part);
       else code.push(...part);
   };
+  /** out[p + offset …] += the four float32 lanes of `acc`, widened (two f64x2 at a time). */
+  const addWidened = (p: number, acc: number, offset: number) => {
+    emit(op.get(p), op.get(p), op.v128Load(offset), op.get(acc), op.promoteLow, op.f64x2Add);
+    emit(op.v128Store(offset));
+    emit(op.get(p), op.get(p), op.v128Load(offset + 16), op.get(acc), op.get(acc));
+    emit(op.shuffleHigh, op.promoteLow, op.f64x2Add, op.v128Store(offset + 16));
+  };
   emit(op.i32(0), op.set(L.i));
   emit(op.block, op.loop); // rows
   emit(op.get(L.i), op.get(P.m2), op.i32GeS, op.brIf(1));
   emit(op.i32(0), op.set(L.j));
   emit(op.block, op.loop); // columns
-  emit(op.get(L.j), op.get(P.n8), op.i32GeS, op.brIf(1));
+  emit(op.get(L.j), op.get(P.n16), op.i32GeS, op.brIf(1));
   for (let k = 0; k < 4; k++) emit(op.v128Zero, op.set(s(k)), op.v128Zero, op.set(t(k)));
   // pa0 = a + i·rs, pa1 = pa0 + rs, pb = b + 4j.
   emit(op.get(P.a), op.get(L.i), op.get(P.rs), op.i32Mul, op.i32Add, op.set(L.pa0));
@@ -136,14 +156,13 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
   emit(op.i32(0), op.set(L.l));
   emit(op.block, op.loop); // l
   emit(op.get(L.l), op.get(P.len), op.i32GeS, op.brIf(1));
-  emit(op.get(L.pa0), op.load32Splat, op.promoteLow, op.set(x0));
-  emit(op.get(L.pa1), op.load32Splat, op.promoteLow, op.set(x1));
+  emit(op.get(L.pa0), op.load32Splat, op.set(x0));
+  emit(op.get(L.pa1), op.load32Splat, op.set(x1));
   for (let k = 0; k < 4; k++) {
-    // BT[l, j + 2k … j + 2k + 1], widened; the stack keeps it for both rows' products.
-    emit(op.get(s(k)), op.get(x0), op.get(L.pb), op.load64Zero(8 * k), op.promoteLow);
-    emit(op.f64x2Mul, op.f64x2Add, op.set(s(k)));
-    emit(op.get(t(k)), op.get(x1), op.get(L.pb), op.load64Zero(8 * k), op.promoteLow);
-    emit(op.f64x2Mul, op.f64x2Add, op.set(t(k)));
+    // BT[l, j + 4k … j + 4k + 3], kept in y for the second row's products.
+    emit(op.get(s(k)), op.get(x0), op.get(L.pb), op.v128Load(16 * k), op.tee(y));
+    emit(op.f32x4Mul, op.f32x4Add, op.set(s(k)));
+    emit(op.get(t(k)), op.get(x1), op.get(y), op.f32x4Mul, op.f32x4Add, op.set(t(k)));
   }
   emit(op.get(L.pa0), op.get(P.cs), op.i32Add, op.set(L.pa0));
   emit(op.get(L.pa1), op.get(P.cs), op.i32Add, op.set(L.pa1));
@@ -154,20 +173,11 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
   emit(op.get(P.out), op.get(L.i), op.get(P.outRow), op.i32Mul, op.i32Add);
   emit(op.get(L.j), op.i32(8), op.i32Mul, op.i32Add, op.set(L.po));
   emit(op.get(L.po), op.get(P.outRow), op.i32Add, op.set(L.po1));
-  emit(op.get(P.acc), op.if);
   for (let k = 0; k < 4; k++) {
-    emit(op.get(L.po), op.get(L.po), op.v128Load(16 * k), op.get(s(k)), op.f64x2Add);
-    emit(op.v128Store(16 * k));
-    emit(op.get(L.po1), op.get(L.po1), op.v128Load(16 * k), op.get(t(k)), op.f64x2Add);
-    emit(op.v128Store(16 * k));
+    addWidened(L.po, s(k), 32 * k);
+    addWidened(L.po1, t(k), 32 * k);
   }
-  emit(op.else);
-  for (let k = 0; k < 4; k++) {
-    emit(op.get(L.po), op.get(s(k)), op.v128Store(16 * k));
-    emit(op.get(L.po1), op.get(t(k)), op.v128Store(16 * k));
-  }
-  emit(op.end);
-  emit(op.get(L.j), op.i32(8), op.i32Add, op.set(L.j));
+  emit(op.get(L.j), op.i32(16), op.i32Add, op.set(L.j));
   emit(op.br(0), op.end, op.end); // columns
   emit(op.get(L.i), op.i32(2), op.i32Add, op.set(L.i));
   emit(op.br(0), op.end, op.end); // rows
@@ -175,13 +185,13 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
 
   const locals = [
     [...uleb(8), I32],
-    [...uleb(10), V128]
+    [...uleb(11), V128]
   ];
   const body = [...vector(locals), ...code];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // One type: eleven i32 → nothing.
-    ...section(1, vector([[0x60, ...vector(new Array(11).fill([I32])), 0]])),
+    // One type: ten i32 → nothing.
+    ...section(1, vector([[0x60, ...vector(new Array(10).fill([I32])), 0]])),
     // The memory, imported as env.memory.
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
     ...section(3, vector([[0]])),
@@ -198,6 +208,14 @@ type Kernel = (...args: number[]) => void;
 class WasmProducts implements SimdProducts {
   private singles: Float32Array;
   private doubles: Float64Array;
+  /** The last BT copied in: the array, its offset, size and row length, and where it lies. */
+  private lastB: {
+    array: Float32Array;
+    offset: number;
+    size: number;
+    n: number;
+    at: number;
+  } | null = null;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -233,69 +251,102 @@ class WasmProducts implements SimdProducts {
     len: number,
     out: Float64Array,
     oo: number,
-    accumulate: boolean
+    accumulate: boolean,
+    sameB = false
   ): void {
     if (m <= 0 || n <= 0) return;
-    const m2 = m - (m % 2);
-    const n8 = n - (n % 8);
-    /** Columns the kernel computed in rows i < m2. */
-    let done = 0;
-    // The operands copied in: A's span, BT's rows, out (when added to); 16-byte aligned.
-    const aSpan = (m - 1) * rowStride + (len - 1) * colStride + 1;
+    if (len <= 0) {
+      if (!accumulate) for (let i = 0; i < m; i++) out.fill(0, oo + i * n, oo + i * n + n);
+      return;
+    }
+    // Padded: an even number of rows, a multiple of 16 columns.
+    const m2 = m + (m % 2);
+    const n16 = Math.ceil(n / 16) * 16;
+    // The operands copied in, 16-byte aligned: A's span (and, for an odd m, the padding row the
+    // kernel reads and drops), BT's rows padded with zeros, out.
+    const aSpan = (m2 - 1) * rowStride + (len - 1) * colStride + 1;
     const aAt = 0;
     const bAt = align16(aAt + 4 * aSpan);
-    const outAt = align16(bAt + 4 * len * n);
-    if (m2 > 0 && n8 > 0 && len > 0 && this.reserve(outAt + 8 * m * n)) {
-      this.singles.set(A.subarray(ao, ao + aSpan), aAt / 4);
-      this.singles.set(BT.subarray(bo, bo + len * n), bAt / 4);
-      const outView = this.doubles.subarray(outAt / 8, outAt / 8 + m * n);
-      if (accumulate) outView.set(out.subarray(oo, oo + m * n));
+    const outAt = align16(bAt + 4 * len * n16);
+    if (!this.reserve(outAt + 8 * m2 * n16)) {
+      this.lastB = null;
+      productInJavaScript(A, ao, m, rowStride, colStride, BT, bo, n, len, out, oo, accumulate);
+      return;
+    }
+    const singles = this.singles;
+    const have = Math.min(aSpan, A.length - ao);
+    singles.set(A.subarray(ao, ao + have), aAt / 4);
+    if (have < aSpan) singles.fill(0, aAt / 4 + have, aAt / 4 + aSpan);
+    const last = this.lastB;
+    const kept =
+      sameB &&
+      last !== null &&
+      last.array === BT &&
+      last.offset === bo &&
+      last.size === len * n &&
+      last.n === n &&
+      last.at === bAt;
+    if (!kept) {
+      if (n16 === n) singles.set(BT.subarray(bo, bo + len * n), bAt / 4);
+      else
+        for (let l = 0; l < len; l++) {
+          const row = bAt / 4 + l * n16;
+          singles.set(BT.subarray(bo + l * n, bo + l * n + n), row);
+          singles.fill(0, row + n, row + n16);
+        }
+      this.lastB = { array: BT, offset: bo, size: len * n, n, at: bAt };
+    }
+    const outView = this.doubles.subarray(outAt / 8, outAt / 8 + m2 * n16);
+    if (accumulate && n16 === n) {
+      outView.set(out.subarray(oo, oo + m * n));
+      if (m2 > m) outView.fill(0, m * n);
+    } else {
+      outView.fill(0);
+      if (accumulate)
+        for (let i = 0; i < m; i++) outView.set(out.subarray(oo + i * n, oo + i * n + n), i * n16);
+    }
+    // Runs of at most CHUNK terms, each added to out in float64.
+    for (let l = 0; l < len; l += CHUNK)
       this.kernel(
-        aAt,
+        aAt + 4 * l * colStride,
         m2,
         4 * rowStride,
         4 * colStride,
-        bAt,
-        n8,
-        4 * n,
-        len,
+        bAt + 4 * l * n16,
+        n16,
+        4 * n16,
+        Math.min(CHUNK, len - l),
         outAt,
-        8 * n,
-        accumulate ? 1 : 0
+        8 * n16
       );
-      // Back: the block the kernel computed, row by row.
-      for (let i = 0; i < m2; i++) out.set(outView.subarray(i * n, i * n + n8), oo + i * n);
-      done = n8;
-    }
-    // The rest (all of it where the memory could not grow), as linalg.ts sums it.
-    for (let i = 0; i < m2; i++)
-      for (let j = done; j < n; j++) {
-        let sum = 0;
-        for (let l = 0; l < len; l++)
-          sum += A[ao + i * rowStride + l * colStride] * BT[bo + l * n + j];
-        const o = oo + i * n + j;
-        out[o] = (accumulate ? out[o] : 0) + sum;
-      }
-    if (m2 < m) {
-      const a = ao + m2 * rowStride;
-      for (let j = 0; j < n; j++) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let l = 0;
-        for (; l + 3 < len; l += 4) {
-          s0 += A[a + l * colStride] * BT[bo + l * n + j];
-          s1 += A[a + (l + 1) * colStride] * BT[bo + (l + 1) * n + j];
-          s2 += A[a + (l + 2) * colStride] * BT[bo + (l + 2) * n + j];
-          s3 += A[a + (l + 3) * colStride] * BT[bo + (l + 3) * n + j];
-        }
-        for (; l < len; l++) s0 += A[a + l * colStride] * BT[bo + l * n + j];
-        const o = oo + m2 * n + j;
-        out[o] = (accumulate ? out[o] : 0) + (s0 + s1 + (s2 + s3));
-      }
-    }
+    if (n16 === n) out.set(outView.subarray(0, m * n), oo);
+    else for (let i = 0; i < m; i++) out.set(outView.subarray(i * n16, i * n16 + n), oo + i * n);
   }
+}
+
+/** The same product in float64, summed over l in order (where the kernel's memory cannot grow). */
+function productInJavaScript(
+  A: Float32Array,
+  ao: number,
+  m: number,
+  rowStride: number,
+  colStride: number,
+  BT: Float32Array,
+  bo: number,
+  n: number,
+  len: number,
+  out: Float64Array,
+  oo: number,
+  accumulate: boolean
+): void {
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let l = 0; l < len; l++)
+        sum += A[ao + i * rowStride + l * colStride] * BT[bo + l * n + j];
+      const o = oo + i * n + j;
+      out[o] = (accumulate ? out[o] : 0) + sum;
+    }
 }
 
 function align16(bytes: number): number {
