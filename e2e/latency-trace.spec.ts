@@ -26,6 +26,8 @@ if (SOFTWARE)
 
 const HASH = 'cell=rnn&hidden=64&T=100&rho=1&backend=wasm';
 const EVENTS = Number(process.env.E2E_TRACE_EVENTS ?? 30);
+/** Functions listed by inclusive time (`E2E_TRACE_FUNCTIONS`, default 50). */
+const FUNCTIONS = Number(process.env.E2E_TRACE_FUNCTIONS ?? 50);
 
 interface TraceEvent {
   name: string;
@@ -295,7 +297,7 @@ test('ρ slider: trace of the input-to-DOM time (H = 64, T = 100)', async ({
     for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
       lines.push(`  ${ms(us)}  ${k}`);
     lines.push('  inclusive:');
-    for (const [k, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 50))
+    for (const [k, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, FUNCTIONS))
       lines.push(`  ${ms(us)}  ${k}`);
   };
   for (const key of workerKeys) profileLines(key, windows, 'worker, input to DOM');
