@@ -25,6 +25,9 @@ if (SOFTWARE)
   });
 
 const HASH = 'cell=rnn&hidden=64&T=100&rho=1&backend=wasm';
+/** `E2E_LATENCY_VIEWPORT=1280x3200` sets the window, as in e2e/latency.spec.ts. */
+const VIEWPORT = /^(\d+)x(\d+)$/.exec(process.env.E2E_LATENCY_VIEWPORT ?? '');
+if (VIEWPORT) test.use({ viewport: { width: Number(VIEWPORT[1]), height: Number(VIEWPORT[2]) } });
 const EVENTS = Number(process.env.E2E_TRACE_EVENTS ?? 30);
 /** Functions listed by inclusive time (`E2E_TRACE_FUNCTIONS`, default 50). */
 const FUNCTIONS = Number(process.env.E2E_TRACE_FUNCTIONS ?? 50);
