@@ -25,7 +25,12 @@ if (SOFTWARE)
   });
 
 const HASH = 'cell=rnn&hidden=64&T=100&rho=1&backend=wasm';
+/** `E2E_LATENCY_VIEWPORT=1280x3200` sets the window, as in e2e/latency.spec.ts. */
+const VIEWPORT = /^(\d+)x(\d+)$/.exec(process.env.E2E_LATENCY_VIEWPORT ?? '');
+if (VIEWPORT) test.use({ viewport: { width: Number(VIEWPORT[1]), height: Number(VIEWPORT[2]) } });
 const EVENTS = Number(process.env.E2E_TRACE_EVENTS ?? 30);
+/** Functions listed by inclusive time (`E2E_TRACE_FUNCTIONS`, default 50). */
+const FUNCTIONS = Number(process.env.E2E_TRACE_FUNCTIONS ?? 50);
 
 interface TraceEvent {
   name: string;
@@ -295,7 +300,7 @@ test('ρ slider: trace of the input-to-DOM time (H = 64, T = 100)', async ({
     for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
       lines.push(`  ${ms(us)}  ${k}`);
     lines.push('  inclusive:');
-    for (const [k, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 50))
+    for (const [k, us] of [...total].sort((a, b) => b[1] - a[1]).slice(0, FUNCTIONS))
       lines.push(`  ${ms(us)}  ${k}`);
   };
   for (const key of workerKeys) profileLines(key, windows, 'worker, input to DOM');

@@ -29,6 +29,17 @@ const RENDERING = SOFTWARE ? 'software compositing' : 'SwiftShader';
 
 const HASH = 'cell=rnn&hidden=64&T=100&rho=1&backend=wasm';
 const EVENTS = 60;
+/**
+ * The page of the slider test (default `/`); e.g. `E2E_LATENCY_PAGE='/embed?panels=gradient-flow'`
+ * to time the page's update with fewer panels.
+ */
+const PAGE = process.env.E2E_LATENCY_PAGE ?? '/';
+/**
+ * `E2E_LATENCY_VIEWPORT=1280x3200`: a window tall enough for every panel of `/` to be on screen
+ * (the page then draws each of them in the snapshot's task); default Playwright's 1280 × 720.
+ */
+const VIEWPORT = /^(\d+)x(\d+)$/.exec(process.env.E2E_LATENCY_VIEWPORT ?? '');
+if (VIEWPORT) test.use({ viewport: { width: Number(VIEWPORT[1]), height: Number(VIEWPORT[2]) } });
 
 /** The q-quantile of values (nearest rank). */
 function quantile(values: number[], q: number): number {
@@ -63,7 +74,7 @@ test('ρ slider: input event to the repainted gradient curve (H = 64, T = 100)',
       return add.apply(this, args);
     };
   });
-  await page.goto(`/#${HASH}`);
+  await page.goto(`${PAGE}#${HASH}`);
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   await expect(page.getByTestId('backend')).toHaveText('wasm');
   const curve = page.locator('#gradient-flow path[data-series="grad-h"]');
@@ -128,6 +139,8 @@ test('ρ slider: input event to the repainted gradient curve (H = 64, T = 100)',
   const first = samples[0];
   const rest = samples.slice(1);
   const summary = {
+    page: PAGE,
+    viewport: page.viewportSize(),
     hash: HASH,
     rendering: RENDERING,
     events: EVENTS,
@@ -185,7 +198,7 @@ test('ρ slider: input event to the repainted gradient curve (H = 64, T = 100)',
     }
   };
   console.log(
-    `ρ slider (${RENDERING}), ${HASH}, ${EVENTS - 1} events after the first (first: ${fmt(first.toFrame)} ms): ` +
+    `ρ slider (${RENDERING}), ${PAGE}#${HASH}, ${page.viewportSize()?.width}×${page.viewportSize()?.height}, ${EVENTS - 1} events after the first (first: ${fmt(first.toFrame)} ms): ` +
       `input → worker's message median ${fmt(summary.toMessageMs.median)} / p95 ${fmt(summary.toMessageMs.p95)} ms; ` +
       `message → chart DOM median ${fmt(summary.messageToDomMs.median)} / p95 ${fmt(summary.messageToDomMs.p95)} ms; ` +
       `input → chart DOM median ${fmt(summary.toDomMs.median)} / p95 ${fmt(summary.toDomMs.p95)} ms; ` +
