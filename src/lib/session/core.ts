@@ -500,12 +500,17 @@ export class SessionCore {
    * the singular values, by |factor|) scaled to match. Traces and Jacobian norms follow in a full
    * look when `final` (the drag ended).
    * Training pauses while dragging. The config takes the new value, so reset draws it afresh.
+   * With `quiet`, the snapshot is only returned, not also given to the `onSnapshot` listener (the
+   * worker sends it back as the reply: one message to the page, not a call and its answer).
    */
-  preview(change: {
-    spectralRadius?: number;
-    gainSquared?: number;
-    final?: boolean;
-  }): Promise<Snapshot> {
+  preview(
+    change: {
+      spectralRadius?: number;
+      gainSquared?: number;
+      final?: boolean;
+    },
+    options: { quiet?: boolean } = {}
+  ): Promise<Snapshot> {
     this.running = false;
     return this.command(async () => {
       await this.stopLoop();
@@ -585,7 +590,7 @@ export class SessionCore {
       }
       // The reply is the snapshot just published (same serial), so the page, which drops a
       // snapshot no newer than the one it shows, draws each slider event once, not twice.
-      return this.publish();
+      return this.publish(!options.quiet);
     });
   }
 
@@ -1102,10 +1107,11 @@ export class SessionCore {
     this.publish();
   }
 
-  private publish(): Snapshot {
+  /** A snapshot of now, given to the `onSnapshot` listener unless `notify` is false. */
+  private publish(notify = true): Snapshot {
     this.lastPublish = this.env.now();
     const snapshot = this.snapshot();
-    this.listener?.(snapshot);
+    if (notify) this.listener?.(snapshot);
     return snapshot;
   }
 }

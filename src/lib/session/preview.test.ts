@@ -191,6 +191,29 @@ describe('live sliders with the fast pass', () => {
     await core.dispose();
   });
 
+  it("quiet: a slider event's snapshot is only the reply, and serials still increase", async () => {
+    const { core, init } = newCore({});
+    await init('cell=rnn&hidden=8&T=10&batch=2&backend=cpu');
+    const published: Snapshot[] = [];
+    core.onSnapshot((snapshot) => published.push(snapshot));
+    const first = await core.preview({ spectralRadius: 0.7 }, { quiet: true });
+    const second = await core.preview({ spectralRadius: 0.9 }, { quiet: true });
+    expect(published).toHaveLength(0);
+    expect(second.serial).toBeGreaterThan(first.serial);
+    expect(second.view!.loss).not.toBe(first.view!.loss);
+    // Back to 0.7 without `quiet` (the same look, but for float32 rounding of the rescaling
+    // there and back): this one also goes to the listener.
+    const loud = await core.preview({ spectralRadius: 0.7 });
+    expect(published).toHaveLength(1);
+    expect(published[0]).toBe(loud);
+    expect(loud.serial).toBeGreaterThan(second.serial);
+    expect(loud.view!.loss).toBeCloseTo(first.view!.loss, 5);
+    // Training's snapshots still go to the listener, newer than the last reply.
+    await core.step(1);
+    expect(published.at(-1)!.serial).toBeGreaterThan(loud.serial);
+    await core.dispose();
+  });
+
   it('an encoder–decoder is measured with tfjs, as before', async () => {
     const { core, calls, init } = newCore({});
     await init('task=reverse&hidden=8&T=6&batch=2&backend=cpu');
