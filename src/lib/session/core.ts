@@ -521,7 +521,9 @@ export class SessionCore {
       if (change.spectralRadius !== undefined) {
         const rho = Math.min(3, Math.max(0.01, change.spectralRadius));
         const copy = this.sliderCopy(runner, viewBatch);
-        const scaling = await runner.setSpectralRadius(rho);
+        // With a copy to look at, the runner's own tfjs rescaling waits: it is taken from the
+        // copy when the drag ends, or made before anything else reads the runner's weights.
+        const scaling = await runner.setSpectralRadius(rho, { defer: copy !== null });
         // The copy follows the runner's rescaling, or is read afresh if the runner does not say.
         if (copy && !(scaling && copy.scale(scaling))) this.slider = null;
         config.spectralRadius = rho;
@@ -539,7 +541,7 @@ export class SessionCore {
         if (scalable && config.gainSquared > 0) {
           const factor = Math.sqrt(g2 / config.gainSquared);
           const copy = this.sliderCopy(runner, viewBatch);
-          runner.scaleRecurrent(factor);
+          runner.scaleRecurrent(factor, { defer: copy !== null });
           copy?.scaleRecurrent(factor);
           for (const d of before?.directions ?? [])
             factors.set(
@@ -551,6 +553,10 @@ export class SessionCore {
         if (this.spec) this.spec = { ...this.spec, init: { ...this.spec.init, gainSquared: g2 } };
       }
       if (change.final || !before) {
+        // The drag ended: the runner takes the rescaled W_hh from the copy, which made the same
+        // float32 multiplications (one upload, not one tfjs multiplication per event).
+        const copy = this.sliderCopy(runner, viewBatch);
+        if (copy) runner.adoptRecurrent?.(copy.weights);
         this.view = null;
         await this.refreshView();
       } else {
