@@ -25,6 +25,7 @@ test.skip(!process.env.E2E_BREAKDOWN, 'a measurement: set E2E_BREAKDOWN=1 to run
 
 const HASH = 'cell=rnn&hidden=64&T=100&rho=1&backend=wasm';
 const EVENTS = Number(process.env.EVENTS ?? 60);
+const SKEW_MS = 2;
 const q = (v: number[], p: number) => {
   const s = [...v].filter(Number.isFinite).sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
@@ -121,12 +122,16 @@ test('ρ slider: input → worker → page, share by share (H = 64, T = 100)', a
     return { recv: g.recv, postStart: g.postStart, postEnd: g.postEnd };
   });
   const after = (xs: number[], t: number) => xs.find((x) => x >= t) ?? NaN;
+  const last = (xs: number[], t: number) => xs.findLast((x) => x <= t) ?? NaN;
   const rows = samples.slice(1).map((s) => {
     const post = after(pageT.posts, s.input);
-    const recv = after(wt.recv, post);
-    const wPost = after(wt.postStart, recv);
-    const wPostEnd = after(wt.postEnd, wPost);
-    const arrival = after(pageT.arrivals, wPostEnd);
+    // The page's and the worker's clocks may differ by a fraction of a millisecond: a message is
+    // matched across threads with SKEW_MS to spare (events are ~100 ms apart).
+    const recv = after(wt.recv, post - SKEW_MS);
+    // The first message reaching the page after the input, and the worker's post that sent it.
+    const arrival = after(pageT.arrivals, s.input);
+    const wPostEnd = last(wt.postEnd, arrival + SKEW_MS);
+    const wPost = last(wt.postStart, wPostEnd);
     return {
       inputToPost: post - s.input,
       handler: s.dispatched - s.input,
