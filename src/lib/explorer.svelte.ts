@@ -608,7 +608,8 @@ export class Explorer {
 
   /**
    * Change one parameter. The value is validated like a URL value (clamped or dropped with a
-   * notice, cross-field rules applied); the hash follows within {@link HASH_THROTTLE_MS}; the
+   * notice, cross-field rules applied); the hash follows within {@link HASH_THROTTLE_MS} (for ρ
+   * and g² being dragged, when the drag ends); the
    * session rebuilds at once, or, for `live` changes (a slider being dragged), once the value has
    * rested for {@link SLIDER_DEBOUNCE_MS}; ρ and g² instead rescale the current W_hh in the
    * session and recompute the gradient norms at every input event. Returns the value the config
@@ -630,6 +631,10 @@ export class Explorer {
         [key]: config[key] as number,
         final: !options.live
       });
+      // While ρ or g² is dragged the address waits for the drag's end (the slider's change
+      // event): rewriting it takes a few ms of the page's main thread (every HASH_THROTTLE_MS at
+      // most), which would run while the worker looks, or hold up its answer.
+      if (options.live) return config[key];
     } else if (options.live) this.#applyConfig();
     else {
       this.#applyConfig.cancel();

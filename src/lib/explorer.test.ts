@@ -341,6 +341,30 @@ describe('Explorer', () => {
     expect(configs.map((c) => c.hidden)).toEqual([48, 52]);
   });
 
+  it('ρ dragged: every input event asks the session at once; the hash waits for the drag to end', () => {
+    const hashes: string[] = [];
+    const explorer = new Explorer('', { writeHash: (h) => hashes.push(h) });
+    const previews: unknown[] = [];
+    explorer.attach({
+      preview: async (change: unknown) => void previews.push(change),
+      setConfig: async () => {},
+      setStepsPerFrame: async () => {}
+    } as unknown as Parameters<Explorer['attach']>[0]);
+    explorer.set('spectralRadius', 0.9, { live: true });
+    explorer.set('spectralRadius', 0.95, { live: true });
+    vi.advanceTimersByTime(10 * HASH_THROTTLE_MS);
+    expect(previews).toEqual([
+      { spectralRadius: 0.9, final: false },
+      { spectralRadius: 0.95, final: false }
+    ]);
+    expect(explorer.config.spectralRadius).toBe(0.95);
+    expect(hashes).toEqual([]);
+    // The slider's change event: the drag ended.
+    explorer.set('spectralRadius', 0.95);
+    expect(previews.at(-1)).toEqual({ spectralRadius: 0.95, final: true });
+    expect(hashes).toEqual(['rho=0.95']);
+  });
+
   it('clamps a typed value with a notice and applies the cross-field rules', () => {
     const explorer = new Explorer('');
     expect(explorer.set('seqLength', 900)).toBe(500);

@@ -106,6 +106,74 @@ describe.each(BACKENDS)('live sliders on %s', (backend) => {
     trainer.dispose();
   });
 
+  it.each(['rnn', 'lstm'] as CellType[])(
+    '%s: deferred rescalings are made, in order, before anything reads the weights',
+    async (cell) => {
+      const b = batch(6, 3);
+      const drag = async (trainer: Trainer, defer: boolean) => {
+        for (const rho of [0.5, 1.3, 0.95]) await trainer.setSpectralRadius(rho, { defer });
+        trainer.scaleRecurrent(1.7, { defer });
+        await trainer.setSpectralRadius(1.1, { defer });
+      };
+      const eager = Trainer.create(spec(cell, 12));
+      await drag(eager, false);
+      expect(eager.rescalingDeferred).toBe(false);
+      const expected = await eager.parameters();
+      // Every way of reading the weights sees the rescalings: parameters, measure, inspect, train.
+      const reads: [string, (t: Trainer) => Promise<unknown>][] = [
+        ['parameters', (t) => t.parameters()],
+        ['measure', (t) => t.measure(b)],
+        ['inspect', (t) => t.inspect(b)],
+        ['train', (t) => t.train(b)]
+      ];
+      for (const [what, read] of reads) {
+        const lazy = Trainer.create(spec(cell, 12));
+        await drag(lazy, true);
+        expect(lazy.rescalingDeferred, what).toBe(true);
+        const got = await read(lazy);
+        const want = await read(eager);
+        if (what !== 'train') expect(got, what).toEqual(want);
+        expect(lazy.rescalingDeferred, what).toBe(false);
+        if (what === 'parameters') expect(got).toEqual(expected);
+        if (what === 'train') {
+          // One step on from the same weights: the same report and the same parameters.
+          expect(got).toEqual(want);
+          expect(await lazy.parameters()).toEqual(await eager.parameters());
+        }
+        lazy.dispose();
+      }
+      eager.dispose();
+    }
+  );
+
+  it('adoptRecurrent takes the rescaled W_hh from a copy that made the same multiplications', async () => {
+    const s = spec('gru', 8);
+    const eager = Trainer.create(s);
+    const lazy = Trainer.create(s);
+    const copy = await lazy.parameters();
+    const weights = Object.fromEntries(
+      Object.entries(copy).map(([name, p]) => [name, Float32Array.from(p.values)])
+    );
+    for (const rho of [0.6, 1.4]) {
+      await eager.setSpectralRadius(rho);
+      const factors = await lazy.setSpectralRadius(rho, { defer: true });
+      for (const [name, f] of Object.entries(factors)) {
+        const values = weights[name];
+        for (let i = 0; i < values.length; i++)
+          values[i] = values[i] * Math.fround(f[Math.floor(i / 64)]);
+      }
+    }
+    // A copy of the wrong size is refused.
+    expect(() => lazy.adoptRecurrent({ weight_hh_l0: new Float32Array(3) })).toThrow();
+    lazy.adoptRecurrent(weights);
+    expect(lazy.rescalingDeferred).toBe(false);
+    // The values are copied: changing the copy afterwards does not reach the trainer.
+    weights['weight_hh_l0'].fill(0);
+    expect(await lazy.parameters()).toEqual(await eager.parameters());
+    eager.dispose();
+    lazy.dispose();
+  });
+
   it('measures one slider event (rescale + forward + backward), vanilla RNN, H = 64, T = 100', async () => {
     const s = spec('rnn', 64);
     s.network = { ...s.network, activation: 'tanh', layers: 1, readout: 'step' };

@@ -139,9 +139,23 @@ export interface TrainingState {
  */
 export type RecurrentScaling = Record<string, number[]>;
 
+/**
+ * `defer`: a live slider's rescaling of W_hh is recorded, not made; it is made at the next read
+ * of the parameters (any step, look or readback), or taken from a copy (`adoptRecurrent`).
+ */
+export interface Deferral {
+  defer?: boolean;
+}
+
 /** Owns a network's parameters and optimizer state, and runs training steps on batches. */
 export class Trainer {
-  private params: Params;
+  /** The parameters as last made; read through `params`, which applies deferred rescalings. */
+  private stored: Params = {};
+  /**
+   * W_hh rescalings asked for with `defer` and not made yet, by name: each entry the factors of
+   * one call (one per gate block, or one for all), applied in order as they would have been.
+   */
+  private deferred = new Map<string, number[][]>();
   readonly optimizer: Optimizer;
   readonly names: string[];
   /** What the initializer could not do as asked. */
@@ -151,15 +165,25 @@ export class Trainer {
 
   private readonly model: Model;
 
+  /** Every read of the parameters sees the deferred rescalings made. */
+  private get params(): Params {
+    if (this.deferred.size > 0) this.applyDeferred();
+    return this.stored;
+  }
+
+  private set params(params: Params) {
+    this.applyDeferred();
+    this.stored = params;
+  }
+
   private constructor(
     readonly spec: TrainingSpec,
     params: ParamArrays,
     notes: InitNote[] = []
   ) {
     this.model = Trainer.modelFor(spec);
-    this.params = {};
     for (const [name, { shape, values }] of Object.entries(params))
-      this.params[name] = tf.tensor(values, shape);
+      this.stored[name] = tf.tensor(values, shape);
     this.names = Object.keys(params);
     this.optimizer = new Optimizer(spec.optimizer, spec.learningRate);
     this.notes = notes;
@@ -498,19 +522,19 @@ export class Trainer {
    * multiplied by, by parameter name, so that a copy of the weights (the slider's fast pass) can
    * follow without reading them back.
    */
-  async setSpectralRadius(rho: number): Promise<RecurrentScaling> {
-    const H = this.spec.network.hidden;
+  async setSpectralRadius(rho: number, options: Deferral = {}): Promise<RecurrentScaling> {
     const applied: RecurrentScaling = {};
     for (const name of this.recurrentNames()) {
       const radii = await this.blockRadii(name);
       const factors = radii.map((r) => (r > 1e-12 ? rho / r : 1));
-      this.scaleBlocks(name, factors, H);
+      this.scaleBlocks(name, factors);
       this.radii.set(
         name,
         radii.map((r, g) => r * factors[g])
       );
       applied[name] = factors;
     }
+    if (!options.defer) this.applyDeferred();
     return applied;
   }
 
@@ -518,29 +542,70 @@ export class Trainer {
    * Multiply every W_hh by `factor` (all gate blocks): e.g. √(g²_new / g²_old) moves a normal or
    * uniform initialization to the variance g²_new/n, exactly as a fresh draw with the same seed.
    */
-  scaleRecurrent(factor: number): void {
-    const H = this.spec.network.hidden;
+  scaleRecurrent(factor: number, options: Deferral = {}): void {
     for (const name of this.recurrentNames()) {
       const radii = this.radii.get(name);
-      this.scaleBlocks(name, radii ? radii.map(() => factor) : [factor], H);
+      this.scaleBlocks(name, radii ? radii.map(() => factor) : [factor]);
       if (radii)
         this.radii.set(
           name,
           radii.map((r) => r * Math.abs(factor))
         );
     }
+    if (!options.defer) this.applyDeferred();
   }
 
-  private scaleBlocks(name: string, factors: number[], H: number) {
-    const old = this.params[name];
-    const rows = old.shape[0] as number;
-    this.params[name] = tf.tidy(() => {
-      const column = new Float32Array(rows);
-      for (let r = 0; r < rows; r++)
-        column[r] = factors.length === 1 ? factors[0] : factors[Math.floor(r / H)];
-      return tf.mul(old, tf.tensor2d(column, [rows, 1]));
-    });
-    old.dispose();
+  /**
+   * Take W_hh's values after the deferred rescalings from a copy that made them itself, in the
+   * same order and in float32 (the live slider's `SliderPreview`, whose `scale` multiplies as tfjs
+   * does), instead of making them here one multiplication at a time. `weights` maps each W_hh
+   * with deferred rescalings to its values; they are copied.
+   */
+  adoptRecurrent(weights: Record<string, Float32Array>): void {
+    for (const name of this.deferred.keys()) {
+      const old = this.stored[name];
+      const values = weights[name];
+      if (!values || values.length !== old.size)
+        throw new Error(`adoptRecurrent: no values of the size of ${name}`);
+      this.stored[name] = tf.keep(tf.tensor(values.slice(), old.shape));
+      old.dispose();
+    }
+    this.deferred.clear();
+  }
+
+  /** Whether rescalings of W_hh are waiting (made at the next read of the parameters). */
+  get rescalingDeferred(): boolean {
+    return this.deferred.size > 0;
+  }
+
+  /** Queue one rescaling of the named W_hh's gate blocks (made by `applyDeferred`). */
+  private scaleBlocks(name: string, factors: number[]) {
+    const queue = this.deferred.get(name);
+    if (queue) queue.push(factors);
+    else this.deferred.set(name, [factors]);
+  }
+
+  /** Make the deferred rescalings, in order, each as its own float32 multiplication. */
+  private applyDeferred(): void {
+    if (this.deferred.size === 0) return;
+    const H = this.spec.network.hidden;
+    for (const [name, queue] of this.deferred) {
+      for (const factors of queue) {
+        const old = this.stored[name];
+        const rows = old.shape[0] as number;
+        // Kept: the parameters may be read inside a caller's tidy.
+        this.stored[name] = tf.keep(
+          tf.tidy(() => {
+            const column = new Float32Array(rows);
+            for (let r = 0; r < rows; r++)
+              column[r] = factors.length === 1 ? factors[0] : factors[Math.floor(r / H)];
+            return tf.mul(old, tf.tensor2d(column, [rows, 1]));
+          })
+        );
+        old.dispose();
+      }
+    }
+    this.deferred.clear();
   }
 
   /**
@@ -566,7 +631,8 @@ export class Trainer {
 
   dispose(): void {
     this.resetState();
-    tf.dispose(this.params);
+    this.deferred.clear();
+    tf.dispose(this.stored);
     this.optimizer.dispose();
   }
 }

@@ -500,12 +500,17 @@ export class SessionCore {
    * the singular values, by |factor|) scaled to match. Traces and Jacobian norms follow in a full
    * look when `final` (the drag ended).
    * Training pauses while dragging. The config takes the new value, so reset draws it afresh.
+   * With `quiet`, the snapshot is only returned, not also given to the `onSnapshot` listener (the
+   * worker sends it back as the reply: one message to the page, not a call and its answer).
    */
-  preview(change: {
-    spectralRadius?: number;
-    gainSquared?: number;
-    final?: boolean;
-  }): Promise<Snapshot> {
+  preview(
+    change: {
+      spectralRadius?: number;
+      gainSquared?: number;
+      final?: boolean;
+    },
+    options: { quiet?: boolean } = {}
+  ): Promise<Snapshot> {
     this.running = false;
     return this.command(async () => {
       await this.stopLoop();
@@ -516,7 +521,9 @@ export class SessionCore {
       if (change.spectralRadius !== undefined) {
         const rho = Math.min(3, Math.max(0.01, change.spectralRadius));
         const copy = this.sliderCopy(runner, viewBatch);
-        const scaling = await runner.setSpectralRadius(rho);
+        // With a copy to look at, the runner's own tfjs rescaling waits: it is taken from the
+        // copy when the drag ends, or made before anything else reads the runner's weights.
+        const scaling = await runner.setSpectralRadius(rho, { defer: copy !== null });
         // The copy follows the runner's rescaling, or is read afresh if the runner does not say.
         if (copy && !(scaling && copy.scale(scaling))) this.slider = null;
         config.spectralRadius = rho;
@@ -534,7 +541,7 @@ export class SessionCore {
         if (scalable && config.gainSquared > 0) {
           const factor = Math.sqrt(g2 / config.gainSquared);
           const copy = this.sliderCopy(runner, viewBatch);
-          runner.scaleRecurrent(factor);
+          runner.scaleRecurrent(factor, { defer: copy !== null });
           copy?.scaleRecurrent(factor);
           for (const d of before?.directions ?? [])
             factors.set(
@@ -546,6 +553,10 @@ export class SessionCore {
         if (this.spec) this.spec = { ...this.spec, init: { ...this.spec.init, gainSquared: g2 } };
       }
       if (change.final || !before) {
+        // The drag ended: the runner takes the rescaled W_hh from the copy, which made the same
+        // float32 multiplications (one upload, not one tfjs multiplication per event).
+        const copy = this.sliderCopy(runner, viewBatch);
+        if (copy) runner.adoptRecurrent?.(copy.weights);
         this.view = null;
         await this.refreshView();
       } else {
@@ -585,7 +596,7 @@ export class SessionCore {
       }
       // The reply is the snapshot just published (same serial), so the page, which drops a
       // snapshot no newer than the one it shows, draws each slider event once, not twice.
-      return this.publish();
+      return this.publish(!options.quiet);
     });
   }
 
@@ -1102,10 +1113,11 @@ export class SessionCore {
     this.publish();
   }
 
-  private publish(): Snapshot {
+  /** A snapshot of now, given to the `onSnapshot` listener unless `notify` is false. */
+  private publish(notify = true): Snapshot {
     this.lastPublish = this.env.now();
     const snapshot = this.snapshot();
-    this.listener?.(snapshot);
+    if (notify) this.listener?.(snapshot);
     return snapshot;
   }
 }

@@ -20,10 +20,10 @@ interface Calls {
   parameters: number;
 }
 
-/** Trainers that count their `measure` and `parameters` calls. */
-function counting(calls: Calls): RunnerFactory {
+/** Trainers that count their `measure` and `parameters` calls (and are listed in `made`). */
+function counting(calls: Calls, made: Trainer[] = []): RunnerFactory {
   const wrap = (trainer: Trainer): Runner =>
-    new Proxy(trainer, {
+    new Proxy((made.push(trainer), trainer), {
       get(target, key, receiver) {
         if (key === 'measure' || key === 'parameters') calls[key] += 1;
         const value = Reflect.get(target, key, receiver);
@@ -39,11 +39,12 @@ function counting(calls: Calls): RunnerFactory {
 
 function newCore(options: SessionOptions) {
   const calls: Calls = { measure: 0, parameters: 0 };
+  const made: Trainer[] = [];
   const core = new SessionCore({
     selectBackend: (name) => useNodeBackend(name),
-    runners: counting(calls)
+    runners: counting(calls, made)
   });
-  return { core, calls, init: (hash: string) => core.init(hash, options) };
+  return { core, calls, made, init: (hash: string) => core.init(hash, options) };
 }
 
 /** Largest |a_t − b_t| / |b_t| over the steps. */
@@ -190,6 +191,70 @@ describe('live sliders with the fast pass', () => {
     expect(published).toHaveLength(2);
     await core.dispose();
   });
+
+  it("quiet: a slider event's snapshot is only the reply, and serials still increase", async () => {
+    const { core, init } = newCore({});
+    await init('cell=rnn&hidden=8&T=10&batch=2&backend=cpu');
+    const published: Snapshot[] = [];
+    core.onSnapshot((snapshot) => published.push(snapshot));
+    const first = await core.preview({ spectralRadius: 0.7 }, { quiet: true });
+    const second = await core.preview({ spectralRadius: 0.9 }, { quiet: true });
+    expect(published).toHaveLength(0);
+    expect(second.serial).toBeGreaterThan(first.serial);
+    expect(second.view!.loss).not.toBe(first.view!.loss);
+    // Back to 0.7 without `quiet` (the same look, but for float32 rounding of the rescaling
+    // there and back): this one also goes to the listener.
+    const loud = await core.preview({ spectralRadius: 0.7 });
+    expect(published).toHaveLength(1);
+    expect(published[0]).toBe(loud);
+    expect(loud.serial).toBeGreaterThan(second.serial);
+    expect(loud.view!.loss).toBeCloseTo(first.view!.loss, 5);
+    // Training's snapshots still go to the listener, newer than the last reply.
+    await core.step(1);
+    expect(published.at(-1)!.serial).toBeGreaterThan(loud.serial);
+    await core.dispose();
+  });
+
+  it.each([
+    ['the drag ends', true],
+    ['training goes on mid-drag', false]
+  ])(
+    "a drag defers the runner's rescaling of W_hh; when %s it has the weights it would have had",
+    async (_, final) => {
+      const hash = 'cell=lstm&init=normal&hidden=8&T=10&batch=2&backend=cpu';
+      const fast = newCore({});
+      const slow = newCore({ fastPreview: false });
+      await fast.init(hash);
+      await slow.init(hash);
+      const events: [number | undefined, number | undefined][] = [
+        [0.7, undefined],
+        [1.2, undefined],
+        [undefined, 2],
+        [0.9, undefined]
+      ];
+      for (const [spectralRadius, gainSquared] of events) {
+        await fast.core.preview({ spectralRadius, gainSquared }, { quiet: true });
+        await slow.core.preview({ spectralRadius, gainSquared });
+      }
+      // The first event rescaled the runner (before its copy was read); the others wait.
+      expect(fast.made.at(-1)!.rescalingDeferred).toBe(true);
+      expect(slow.made.at(-1)!.rescalingDeferred).toBe(false);
+      if (final) {
+        await fast.core.preview({ spectralRadius: 0.9, final: true });
+        await slow.core.preview({ spectralRadius: 0.9, final: true });
+      } else {
+        await fast.core.step(1);
+        await slow.core.step(1);
+      }
+      const a = await fast.core.exportRun();
+      const b = await slow.core.exportRun();
+      if ('error' in a || 'error' in b) throw new Error('no run file');
+      // Bit for bit: the copy's float32 multiplications are the ones tfjs makes.
+      expect(a.parameters).toEqual(b.parameters);
+      await fast.core.dispose();
+      await slow.core.dispose();
+    }
+  );
 
   it('an encoder–decoder is measured with tfjs, as before', async () => {
     const { core, calls, init } = newCore({});

@@ -6,6 +6,7 @@
 import type { ParamArrays } from '$lib/engine/init';
 import type {
   Batch,
+  Deferral,
   DirectionNorms,
   Inspection,
   NonFinite,
@@ -45,11 +46,19 @@ export interface Runner {
   trainingState(): Promise<TrainingState>;
   /**
    * Live sliders: rescale every W_hh gate block to spectral radius ρ. May say which factor each
-   * block was multiplied by (a copy of the weights then follows without a readback).
+   * block was multiplied by (a copy of the weights then follows without a readback). With
+   * `defer`, the runner may record the rescaling and make it at the next read of its parameters
+   * (every method here sees it made), or take it from the copy ({@link adoptRecurrent}).
    */
-  setSpectralRadius(rho: number): Promise<RecurrentScaling | void>;
+  setSpectralRadius(rho: number, options?: Deferral): Promise<RecurrentScaling | void>;
   /** Live sliders: multiply every W_hh by a factor (a change of g² for normal/uniform inits). */
-  scaleRecurrent(factor: number): void;
+  scaleRecurrent(factor: number, options?: Deferral): void;
+  /**
+   * Take the deferred rescalings of W_hh from a copy that made them in the same order, in float32
+   * (the slider's `SliderPreview.weights`, by name). Optional: without it they are made on the
+   * next read.
+   */
+  adoptRecurrent?(weights: Record<string, Float32Array>): void;
   dispose(): void;
 }
 

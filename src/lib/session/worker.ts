@@ -21,8 +21,6 @@ function watchDevice(name: BackendName): void {
 
 /** Where the wasm backend finds its binaries: the page says, in `init` (see session.svelte.ts). */
 let wasmPaths: Record<string, string> | undefined;
-/** The serial of the last snapshot sent through the page's `onSnapshot`. */
-let sentSerial = -1;
 
 const core = new SessionCore({
   async selectBackend(name) {
@@ -52,14 +50,7 @@ const api = {
     paths?: Record<string, string>
   ): Promise<Snapshot> {
     wasmPaths ??= paths;
-    core.onSnapshot(
-      onSnapshot
-        ? (snapshot) => {
-            sentSerial = snapshot.serial;
-            onSnapshot(snapshot);
-          }
-        : null
-    );
+    core.onSnapshot(onSnapshot ?? null);
     return core.init(config, options);
   },
   play: (): Promise<Snapshot> => core.play(),
@@ -70,18 +61,16 @@ const api = {
   /** The character model's text (null: the grammar corpus); refused with a message if too big. */
   setText: (text: string | null): Promise<Snapshot> => core.setText(text),
   /**
-   * Live slider: rescale W_hh to ρ (or for a new g²) and look again at once. The reply carries
-   * the snapshot only if it did not go out through `onSnapshot` already: one copy per slider
-   * event crosses to the page, not two.
+   * Live slider: rescale W_hh to ρ (or for a new g²) and look again at once. The snapshot is the
+   * reply, on the worker's own channel, and does not also go through `onSnapshot`: one message
+   * per slider event reaches the page (a call through the `onSnapshot` proxy is a message on
+   * its port and an answer back, and the reply followed as a third).
    */
-  preview: async (change: {
+  preview: (change: {
     spectralRadius?: number;
     gainSquared?: number;
     final?: boolean;
-  }): Promise<Snapshot | void> => {
-    const snapshot = await core.preview(change);
-    return snapshot.serial === sentSerial ? undefined : snapshot;
-  },
+  }): Promise<Snapshot> => core.preview(change, { quiet: true }),
   setStepsPerFrame: (n: number): void => core.setStepsPerFrame(n),
   /**
    * The run as a run file's JSON text (made here: one string crosses to the page, not a tree of
