@@ -156,7 +156,9 @@ for (const theme of THEMES) {
         await expect(page.getByTestId(`side-${side}`).getByTestId('status')).toHaveText('paused');
       // Every setting of both sides, and a data table of every view of both sides.
       for (const side of SIDES) {
-        await page.getByTestId(`side-${side}`).locator('summary').click();
+        const settings = page.getByTestId(`side-${side}`);
+        await settings.locator('summary').click();
+        await expect(settings.locator('details [data-parameter]').first()).toBeVisible();
         for (const id of ['gradient-flow', 'loss', 'grad-norm', 'spectrum', 'prediction']) {
           const view = compareView(page, side, id);
           await view.getByTestId('toggle-table').click();
@@ -323,7 +325,12 @@ test('/compare: every control has a name, and Tab reaches each, in page order', 
 }) => {
   await openCompare(page);
   // Both sides' full settings, so that their controls are in the tab order too.
-  for (const side of SIDES) await page.getByTestId(`side-${side}`).locator('summary').click();
+  // The full settings are drawn once `open` reaches Svelte (after the toggle): wait for them.
+  for (const side of SIDES) {
+    const settings = page.getByTestId(`side-${side}`);
+    await settings.locator('summary').click();
+    await expect(settings.locator('details [data-parameter]').first()).toBeVisible();
+  }
   const wanted = await page.evaluate(() => {
     const selector = 'button, input, select, textarea, a[href], summary, [tabindex]';
     const ids: string[] = [];
