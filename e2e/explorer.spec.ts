@@ -272,6 +272,14 @@ test('dragging ρ moves the gradient curve while dragging (linear RNN: it follow
   console.log(
     `slider input to updated curve (wasm, SwiftShader machine): ${latencies.join(', ')} ms`
   );
+  // A panel scrolled out of view draws each snapshot after the frame: the spectrum, below the
+  // fold, still comes to show the last ρ of the drag without being scrolled to.
+  await expect(page.locator('#spectrum')).not.toBeInViewport();
+  await expect
+    .poll(async () =>
+      Number(await page.getByTestId('spectrum-panel').first().getAttribute('data-spectral-radius'))
+    )
+    .toBeCloseTo(1.05, 3);
   await expect(page.getByTestId('step-count')).toHaveText('0');
   expect(errors).toEqual([]);
 });
