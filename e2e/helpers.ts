@@ -49,3 +49,44 @@ export async function downloadOf(page: Page, control: Locator) {
   const bytes = readFileSync((await download.path())!);
   return { download, name: download.suggestedFilename(), bytes };
 }
+
+/**
+ * For `page.addInitScript(recordMessages, options)`: in the page, the time each message reaches
+ * a Worker or MessagePort (a listener added before the page's own, so it runs first) goes into
+ * `window.messageArrivals`, and with `posts`, the time of each `postMessage` from the page into
+ * `window.messagePosts`; on the page's `performance.now()` clock, or with `absolute` on
+ * `performance.timeOrigin + performance.now()` (comparable with a worker's). Self-contained: it
+ * runs in the page.
+ */
+export function recordMessages(options: { absolute?: boolean; posts?: boolean }): void {
+  const w = window as unknown as { messageArrivals: number[]; messagePosts: number[] };
+  const now = options.absolute
+    ? () => performance.timeOrigin + performance.now()
+    : () => performance.now();
+  w.messageArrivals = [];
+  w.messagePosts = [];
+  const add = EventTarget.prototype.addEventListener;
+  const timed = new WeakSet<EventTarget>();
+  EventTarget.prototype.addEventListener = function (
+    this: EventTarget,
+    ...args: Parameters<EventTarget['addEventListener']>
+  ) {
+    if (
+      args[0] === 'message' &&
+      (this instanceof MessagePort || this instanceof Worker) &&
+      !timed.has(this)
+    ) {
+      timed.add(this);
+      add.call(this, 'message', () => w.messageArrivals.push(now()));
+    }
+    return add.apply(this, args);
+  };
+  if (!options.posts) return;
+  for (const C of [Worker, MessagePort]) {
+    const post = C.prototype.postMessage;
+    C.prototype.postMessage = function (this: Worker, ...args: [unknown, Transferable[]]) {
+      w.messagePosts.push(now());
+      return post.apply(this, args);
+    } as typeof post;
+  }
+}

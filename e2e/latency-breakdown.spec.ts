@@ -10,6 +10,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { findChromium, PLAYWRIGHT_CHROMIUM_ARGS } from '../scripts/chromium.mjs';
+import { recordMessages } from './helpers';
 
 if (process.env.E2E_SOFTWARE_COMPOSITING)
   test.use({
@@ -32,35 +33,7 @@ const q = (v: number[], p: number) => {
 };
 
 test('ρ slider: input → worker → page, share by share (H = 64, T = 100)', async ({ page }) => {
-  await page.addInitScript(() => {
-    const w = window as unknown as Record<string, number[]>;
-    const abs = () => performance.timeOrigin + performance.now();
-    w.arrivals = [];
-    w.posts = [];
-    const add = EventTarget.prototype.addEventListener;
-    const timed = new WeakSet<EventTarget>();
-    EventTarget.prototype.addEventListener = function (
-      this: EventTarget,
-      ...args: Parameters<EventTarget['addEventListener']>
-    ) {
-      if (
-        args[0] === 'message' &&
-        (this instanceof MessagePort || this instanceof Worker) &&
-        !timed.has(this)
-      ) {
-        timed.add(this);
-        add.call(this, 'message', () => w.arrivals.push(abs()));
-      }
-      return add.apply(this, args);
-    };
-    for (const C of [Worker, MessagePort]) {
-      const post = C.prototype.postMessage;
-      C.prototype.postMessage = function (this: Worker, ...args: [unknown, Transferable[]]) {
-        w.posts.push(abs());
-        return post.apply(this, args);
-      } as typeof post;
-    }
-  });
+  await page.addInitScript(recordMessages, { absolute: true, posts: true });
   await page.goto(`/#${HASH}`);
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   const curve = page.locator('#gradient-flow path[data-series="grad-h"]');
@@ -114,8 +87,8 @@ test('ρ slider: input → worker → page, share by share (H = 64, T = 100)', a
     return out;
   }, EVENTS);
   const pageT = await page.evaluate(() => {
-    const w = window as unknown as Record<string, number[]>;
-    return { arrivals: w.arrivals, posts: w.posts };
+    const w = window as unknown as { messageArrivals: number[]; messagePosts: number[] };
+    return { arrivals: w.messageArrivals, posts: w.messagePosts };
   });
   const wt = await worker.evaluate(() => {
     const g = self as unknown as Record<string, number[]>;

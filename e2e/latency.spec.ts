@@ -13,6 +13,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { findChromium, PLAYWRIGHT_CHROMIUM_ARGS } from '../scripts/chromium.mjs';
+import { recordMessages } from './helpers';
 
 const SOFTWARE = !!process.env.E2E_SOFTWARE_COMPOSITING;
 if (SOFTWARE)
@@ -54,26 +55,7 @@ test('ρ slider: input event to the repainted gradient curve (H = 64, T = 100)',
 }, testInfo) => {
   // The time each message from the worker reaches the page (before the page's own handler runs):
   // it splits input → DOM into the worker's share (and the trip) and the page's update.
-  await page.addInitScript(() => {
-    const arrivals: number[] = [];
-    (window as unknown as { messageArrivals: number[] }).messageArrivals = arrivals;
-    const add = EventTarget.prototype.addEventListener;
-    const timed = new WeakSet<EventTarget>();
-    EventTarget.prototype.addEventListener = function (
-      this: EventTarget,
-      ...args: Parameters<EventTarget['addEventListener']>
-    ) {
-      if (
-        args[0] === 'message' &&
-        (this instanceof MessagePort || this instanceof Worker) &&
-        !timed.has(this)
-      ) {
-        timed.add(this);
-        add.call(this, 'message', () => arrivals.push(performance.now()));
-      }
-      return add.apply(this, args);
-    };
-  });
+  await page.addInitScript(recordMessages, {});
   await page.goto(`${PAGE}#${HASH}`);
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   await expect(page.getByTestId('backend')).toHaveText('wasm');
